@@ -1,0 +1,67 @@
+"""The skills-competition platform for university staff unions: the application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app in named steps; ``config`` overrides what the environment says."""
+    settings = load_config(config)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=settings["INSTANCE_PATH"],
+    )
+    app.config.update(settings)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import i18n
+    from .database import configure_engine
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    configure_engine(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from . import auth_setup
+
+    auth_setup.configure(login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
+    from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .main import bp as main_bp
+    from .staff import bp as staff_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp, staff_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_hooks(app: Flask) -> None:
+    from . import errors_web, i18n, security, templating
+
+    security.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    errors_web.init_app(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,113 @@
+"""Command-line tasks: ``flask --app wsgi init-db | create-user | demo | backup``."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from .enums import Role
+from .errors import ServiceError
+from .extensions import db
+from .models import University
+from .services.accounts import RoleSpec, create_user
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema through the migrations."""
+    upgrade(directory=str(Path(current_app.root_path).parent / "migrations"))
+    click.echo("Database schema is up to date.")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="At least 8 characters."
+)
+@click.option("--role", "role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--university", default=None, help="University code (university_admin, judge, staff).")
+@click.option("--staff-no", default=None, help="工号 of the staff member (staff role).")
+@click.option("--display-name", default=None)
+def create_user_command(username, password, role, university, staff_no, display_name) -> None:
+    """Create an account; the first organizer is made this way (there is no default password)."""
+    if role == Role.ORGANIZER and university:
+        _fail("An organizer belongs to no university: drop --university.")
+    if role != Role.ORGANIZER and not university:
+        _fail(f"The role {role} needs --university CODE.")
+    try:
+        user = create_user(
+            username=username,
+            password=password,
+            display_name=display_name or username,
+            roles=[RoleSpec(role=role, university=university, staff_no=staff_no)],
+            by=None,
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        reasons = "; ".join(d["message"] for d in error.details) or error.message
+        _fail(f"{error.message} {reasons}".strip())
+    db.session.commit()
+    click.echo(f"Created {user.username} ({role}).")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds universities.")
+@click.option("--seed", default=2026, show_default=True, type=int)
+def demo_command(if_empty: bool, seed: int) -> None:
+    """Load a realistic province in miniature and print the demo log-ins."""
+    from .demo import LOGINS_FILE, load_demo
+
+    logins_path = Path(current_app.instance_path) / LOGINS_FILE
+    if db.session.scalar(select(University.id).limit(1)) is not None:
+        if if_empty:
+            if logins_path.exists():
+                click.echo(logins_path.read_text(encoding="utf-8"))
+            else:
+                click.echo("The database already holds data; demo data was not loaded.")
+            return
+        _fail("The database already holds universities: the demo loads only into an empty database.")
+    text = load_demo(seed=seed)
+    db.session.commit()
+    logins_path.write_text(text, encoding="utf-8")
+    logins_path.chmod(0o600)
+    click.echo(text)
+
+
+@click.command("backup")
+@click.argument("target", required=False)
+def backup_command(target: str | None) -> None:
+    """Copy the SQLite database consistently while the app runs (SQLite's online backup)."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database:
+        _fail("backup copies the embedded SQLite database; for PostgreSQL use pg_dump.")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    destination = (
+        Path(target) if target else Path(current_app.instance_path) / "backups" / f"competition-{stamp}.db"
+    )
+    if destination.exists():
+        _fail(f"{destination} exists already; choose another name.")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(url.database)
+    copy = sqlite3.connect(destination)
+    try:
+        with copy:
+            source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    click.echo(f"Backed up to {destination}")
+
+
+def register(app: Flask) -> None:
+    for command in (init_db, create_user_command, demo_command, backup_command):
+        app.cli.add_command(command)

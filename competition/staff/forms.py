@@ -1,0 +1,30 @@
+"""Forms of the roster pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, RadioField
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Roster file (.xlsx or .csv, at most 10 MB)"),
+        validators=[FileRequired(_l("Choose a file to import."))],
+    )
+    mode = RadioField(
+        _l("How to import"),
+        default="merge",
+        choices=[
+            ("merge", _l("Merge: add new staff and update those listed; keep everyone else")),
+            ("replace", _l("Replace: as merge, and mark staff no longer listed as inactive (never deleted)")),
+        ],
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField()
+    mode = HiddenField()
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change state."""

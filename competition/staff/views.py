@@ -1,0 +1,217 @@
+"""Roster import (upload → preview → confirm), the staff list, and staff accounts in bulk."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..enums import PostCategory, Role
+from ..errors import Forbidden, ValidationFailed
+from ..extensions import db
+from ..pagination import page_request
+from ..permissions import (
+    can_manage_any_university,
+    managed_university_or_404,
+    university_ids,
+    visible_universities,
+)
+from ..services import accounts, excel, roster, staff, uploads
+from . import bp
+from .forms import ConfirmForm, ConfirmImportForm, ImportForm
+
+_ACTIVE = {"active": True, "inactive": False, "all": None}
+
+
+def _xlsx_response(data: bytes, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/")
+@login_required
+def index():
+    if not can_manage_any_university(current_user):
+        raise Forbidden(_("You are not allowed to do this."))
+    mine = visible_universities(current_user)
+    if len(mine) == 1 and mine[0].id in university_ids(current_user, Role.UNIVERSITY_ADMIN):
+        return redirect(url_for("staff.list_staff", code=mine[0].code))
+    return render_template("staff/choose.html", universities=mine)
+
+
+@bp.get("/<code>/")
+@login_required
+def list_staff(code: str):
+    university = managed_university_or_404(code, current_user)
+    category = request.args.get("category") if request.args.get("category") in set(PostCategory) else None
+    active_key = request.args.get("active", "active")
+    filters = staff.StaffFilters(
+        category=category,
+        department=request.args.get("department") or None,
+        q=(request.args.get("q") or "").strip() or None,
+        active=_ACTIVE.get(active_key, True),
+    )
+    page = staff.list_staff(university=university, filters=filters, page=page_request(request.args))
+    return render_template(
+        "staff/list.html",
+        university=university,
+        page=page,
+        filters=filters,
+        active_key=active_key,
+        departments=staff.departments_of(university),
+        accounts_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<code>/import", methods=["GET", "POST"])
+@login_required
+def import_roster(code: str):
+    university = managed_university_or_404(code, current_user)
+    form = ImportForm()
+    if form.validate_on_submit():
+        data, filename = form.file.data.read(), form.file.data.filename
+        try:
+            result = roster.import_roster(
+                university=university,
+                data=data,
+                filename=filename,
+                mode=form.mode.data,
+                dry_run=True,
+                by=current_user,
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            return render_template(
+                "staff/import.html", university=university, form=form, error=error, filename=filename
+            ), 422
+        token = uploads.stash(data, filename=filename, owner_id=current_user.id, purpose=f"roster:{code}")
+        confirm = ConfirmImportForm(token=token, mode=form.mode.data)
+        return render_template(
+            "staff/preview.html",
+            university=university,
+            result=result,
+            confirm=confirm,
+            filename=filename,
+            mode=form.mode.data,
+        )
+    return render_template("staff/import.html", university=university, form=form, error=None)
+
+
+@bp.post("/<code>/import/confirm")
+@login_required
+def confirm_import(code: str):
+    university = managed_university_or_404(code, current_user)
+    form = ConfirmImportForm()
+    stashed = (
+        uploads.load(form.token.data, owner_id=current_user.id, purpose=f"roster:{code}")
+        if form.validate_on_submit()
+        else None
+    )
+    if stashed is None:
+        flash(_("That preview has expired. Upload the file again."), "warning")
+        return redirect(url_for("staff.import_roster", code=code))
+    data, filename = stashed
+    try:
+        result = roster.import_roster(
+            university=university,
+            data=data,
+            filename=filename,
+            mode=form.mode.data,
+            dry_run=False,
+            by=current_user,
+        )
+    except ValidationFailed as error:
+        db.session.rollback()
+        return render_template(
+            "staff/import.html", university=university, form=ImportForm(), error=error, filename=filename
+        ), 422
+    db.session.commit()
+    uploads.discard(form.token.data)
+    flash(
+        _(
+            "Roster imported: %(c)d added, %(u)d updated, %(d)d marked inactive, %(n)d unchanged.",
+            c=result.created,
+            u=result.updated,
+            d=result.deactivated,
+            n=result.unchanged,
+        ),
+        "success",
+    )
+    return redirect(url_for("staff.list_staff", code=code))
+
+
+@bp.get("/<code>/template.xlsx")
+@login_required
+def roster_template(code: str):
+    managed_university_or_404(code, current_user)
+    frame = pd.DataFrame(
+        [["00123", "张三", "计算机学院", "教学科研岗", "男", "1988-05-01", "副教授", "13800000000"]],
+        columns=["工号", "姓名", "部门", "岗位类别", "性别", "出生日期", "职称", "手机"],
+    )
+    return _xlsx_response(excel.to_xlsx({"名册": frame}), "roster-template.xlsx")
+
+
+@bp.get("/<code>/export.xlsx")
+@login_required
+def export_roster(code: str):
+    university = managed_university_or_404(code, current_user)
+    everyone = staff.list_staff(
+        university=university, filters=staff.StaffFilters(active=None), page=staff.PageRequest(1, 10**7)
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                "工号": s.staff_no,
+                "姓名": s.name,
+                "部门": s.department.name,
+                "岗位类别": _category_zh(s.category),
+                "性别": {"male": "男", "female": "女"}.get(s.gender or "", ""),
+                "出生日期": s.birth_date.isoformat() if s.birth_date else "",
+                "职称": s.title or "",
+                "手机": s.phone or "",
+                "在职": "是" if s.active else "否",
+            }
+            for s in everyone.items
+        ]
+    )
+    return _xlsx_response(excel.to_xlsx({"名册": frame}), f"roster-{code}-{date.today():%Y%m%d}.xlsx")
+
+
+def _category_zh(category: str) -> str:
+    return {"teaching_research": "教学科研岗", "admin_logistics": "行政后勤岗", "other": "其他"}[category]
+
+
+@bp.post("/<code>/accounts")
+@login_required
+def create_accounts(code: str):
+    """Accounts for every active staff member without one; the passwords are in this download only."""
+    university = managed_university_or_404(code, current_user)
+    if not ConfirmForm().validate_on_submit():
+        raise ValidationFailed(_("The form has expired. Reload the page and try again."))
+    issued = accounts.create_staff_accounts(university=university, by=current_user)
+    db.session.commit()
+    if not issued:
+        flash(_("Every active staff member already has an account."), "info")
+        return redirect(url_for("staff.list_staff", code=code))
+    frame = pd.DataFrame(
+        [
+            {
+                "工号": i.staff_no,
+                "姓名": i.display_name,
+                "部门": i.department,
+                "用户名": i.username,
+                "初始密码": i.password,
+            }
+            for i in issued
+        ]
+    )
+    return _xlsx_response(excel.to_xlsx({"账号": frame}), f"accounts-{code}-{date.today():%Y%m%d}.xlsx")
