@@ -9,6 +9,8 @@ import os
 from datetime import date
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from competition import create_app
@@ -36,6 +38,21 @@ def _compile_catalogues() -> None:
 _compile_catalogues()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Flask reuses an app context that a test holds open (the ``ctx`` fixture), which would share ``g`` (the
+    logged-in user, the CSRF token) and the database session between requests and clients. The test's own
+    session is committed first, so that it reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
@@ -50,6 +67,7 @@ def app(tmp_path_factory):
             "SERVER_NAME": "localhost",
         }
     )
+    app.test_client_class = FreshContextClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:

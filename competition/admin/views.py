@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
+from wtforms.fields.choices import SelectChoice
 
 from ..enums import Role
 from ..errors import Forbidden, NotFound, ServiceError
@@ -65,9 +66,9 @@ def _users_in_scope():
 def _user_form() -> UserForm:
     form = UserForm()
     roles = [r for r in Role if is_organizer(current_user) or r in (Role.JUDGE, Role.STAFF)]
-    form.role.choices = [(r.value, str(ROLE_LABELS[r])) for r in roles]
-    form.university.choices = [("", "—")] + [
-        (u.code, f"{u.name} ({u.code})")
+    form.role.choices = [SelectChoice(r.value, str(ROLE_LABELS[r])) for r in roles]
+    form.university.choices = [SelectChoice("", "—")] + [
+        SelectChoice(u.code, f"{u.name} ({u.code})")
         for u in visible_universities(current_user)
         if can_grant(current_user, Role.JUDGE, u.id)
     ]

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField
+from wtforms.fields.choices import SelectChoice
 
 
 class ImportForm(FlaskForm):
@@ -15,8 +16,11 @@ class ImportForm(FlaskForm):
         _l("How to import"),
         default="merge",
         choices=[
-            ("merge", _l("Merge: add new staff and update those listed; keep everyone else")),
-            ("replace", _l("Replace: as merge, and mark staff no longer listed as inactive (never deleted)")),
+            SelectChoice("merge", _l("Merge: add new staff and update those listed; keep everyone else")),
+            SelectChoice(
+                "replace",
+                _l("Replace: as merge, and mark staff no longer listed as inactive (never deleted)"),
+            ),
         ],
     )
 
