@@ -22,7 +22,7 @@ PASSWORD = "Correct-Horse-42"
 
 
 def _compile_catalogues() -> None:
-    """Compile .po to .mo when stale, so that a bare ``pytest`` sees the same Chinese pages as ``make test``."""
+    """Compile .po to .mo when stale, so a bare ``pytest`` sees the same Chinese pages as ``make test``."""
     from pathlib import Path
 
     from babel.messages.mofile import write_mo
