@@ -1,0 +1,400 @@
+"""Roster import rules: validate every row of a staff roster file and plan the changes it makes."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import math
+import numbers
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .roster_read import (
+    FIELD_LABELS,
+    OPTIONAL_FIELDS,
+    REQUIRED_FIELDS,
+    RosterFileError,
+    read_table,
+)
+from .roster_read import HEADER_ALIASES as HEADER_ALIASES  # re-exported for the docs
+
+POST_CATEGORIES = ("teaching_research", "admin_logistics", "other")
+MAX_BYTES = 10 * 1024 * 1024
+MAX_LENGTHS = {"staff_no": 32, "name": 50, "department": 100, "title": 50}
+PHONE_MAX_LENGTH = 20  # characters, separators included (the column is 20 wide)
+PHONE_DIGITS = (5, 20)
+EARLIEST_BIRTH_DATE = datetime.date(1920, 1, 1)
+
+# Post-category labels, compared case-insensitively after NFKC and without spaces, "_" or "-".
+# Anything else (宇航员, or 专技岗, which could be either) is an unknown_category.
+CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
+    "teaching_research": (
+        "教学科研岗",
+        "教学科研",
+        "教研岗",
+        "专任教师",
+        "教师",
+        "教学岗",
+        "科研岗",
+        "教学",
+        "科研",
+        "teaching_research",
+        "teaching and research",
+        "teaching",
+    ),
+    "admin_logistics": (
+        "行政后勤岗",
+        "行政后勤",
+        "行政",
+        "管理岗",
+        "管理",
+        "行政管理岗",
+        "工勤岗",
+        "工勤技能岗",
+        "工勤",
+        "后勤",
+        "后勤岗",
+        "admin_logistics",
+        "admin",
+        "administrative",
+        "logistics",
+    ),
+    "other": ("其他", "其它", "教辅", "教辅岗", "other"),
+}
+GENDER_ALIASES: dict[str, tuple[str, ...]] = {
+    "male": ("男", "男性", "m", "male"),
+    "female": ("女", "女性", "f", "female"),
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: Excel row and column label as written (both None for the whole file), code, params."""
+
+    row: int | None
+    column: str | None
+    code: str
+    params: dict
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    row: int
+    staff_no: str
+    name: str
+    department: str
+    category: str
+    gender: str | None
+    birth_date: datetime.date | None
+    title: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    rows: list[RosterRow]
+    errors: list[RowError]
+    columns: frozenset[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class StaffSnapshot:
+    staff_no: str
+    name: str
+    department: str
+    category: str
+    gender: str | None
+    birth_date: datetime.date | None
+    title: str | None
+    phone: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class RosterPlan:
+    create: list[RosterRow]
+    update: list[RosterRow]
+    unchanged: list[str]
+    deactivate: list[str]
+
+
+# --- cell values -------------------------------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SPACES = re.compile(r"\s+")
+_CJK = (
+    r"[\u2e80-\u2fdf\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    r"\U00020000-\U0003134f\u00b7\u2022\u2027]"
+)
+_CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+_PHONE = re.compile(r"[0-9 ()+\-]+")
+
+
+def _label_key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", text).lower())
+
+
+_CATEGORY_LOOKUP = {_label_key(a): c for c, aliases in CATEGORY_ALIASES.items() for a in aliases}
+_GENDER_LOOKUP = {_label_key(a): g for g, aliases in GENDER_ALIASES.items() for a in aliases}
+
+
+def _is_blank(value: object) -> bool:
+    return not _cell_text(value)
+
+
+def _cell_text(value: object) -> str:
+    """A cell as text: NFKC, invisible characters removed, whitespace (U+3000, NBSP, ...) stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        text = str(int(value)) if value.is_integer() else repr(float(value))
+    elif isinstance(value, datetime.datetime):
+        text = value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    elif isinstance(value, datetime.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
+
+
+def clean_name(value: object) -> str:
+    """A name (or department, title) with spaces between CJK characters removed and other runs made single.
+
+    ``clean_name(" 王\u3000芳 ") == "王芳"``, ``clean_name("John  Smith") == "John Smith"``,
+    ``clean_name("ＡＢＣ") == "ABC"`` (NFKC).
+    """
+    return _SPACES.sub(" ", _CJK_GAP.sub("", _cell_text(value)))
+
+
+def category_of(label: object) -> str | None:
+    """The post category for a label, or None if unknown: ``category_of("专任教师") == "teaching_research"``.
+
+    See CATEGORY_ALIASES; comparison ignores case, full-width forms, spaces, "_" and "-".
+    """
+    return _CATEGORY_LOOKUP.get(_label_key(_cell_text(label)))
+
+
+def gender_of(label: object) -> str | None:
+    """Map 男/男性/m/male to "male" and 女/女性/f/female to "female" (any case), else None.
+
+    ``gender_of("F") == "female"``, ``gender_of("未知") is None``.
+    """
+    return _GENDER_LOOKUP.get(_label_key(_cell_text(label)))
+
+
+# --- dates -------------------------------------------------------------------------------------------------
+
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_FULL_DATES = (
+    re.compile(r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"),
+    re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?"),
+    re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
+)
+_MONTHS = (
+    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})"),
+    re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月?"),
+    re.compile(r"(?P<y>\d{4})(?P<m>\d{2})"),
+)
+_NUMBER = re.compile(r"\d{1,7}(\.\d+)?")
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def parse_date_value(value: object, today: datetime.date) -> tuple[datetime.date | None, str | None]:
+    """Read a birth date; return (date, None), (None, None) for a blank cell, or (None, error code).
+
+    Accepted: a date cell; 1990-05-01, 1990/5/1, 1990.5.1, 1990年5月1日, 19900501; a month alone (1990.05,
+    1990.5, 1990-05, 1990/05, 1990年5月, 199005) gives its first day; an Excel serial number (32874 or
+    "32874.0" is 1990-01-01). Codes: impossible_date (1993-02-30, month 13), future_date (after ``today``),
+    implausible_date (before 1920-01-01), bad_date (anything else, e.g. "1990" alone, or the number 1990.1,
+    which may be January or 1990.10 with its zero dropped by Excel).
+    """
+    result = _date_from(value)
+    if result is None or isinstance(result, str):
+        return None, result
+    if result > today:
+        return None, "future_date"
+    if result < EARLIEST_BIRTH_DATE:
+        return None, "implausible_date"
+    return result, None
+
+
+def _date_from(value: object) -> datetime.date | str | None:
+    if _is_blank(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | numbers.Real):
+        return "bad_date"
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isfinite(number) and not number.is_integer() and 1900 < number < 2100:
+            text = repr(number)  # a year.month typed as a number: 1990.05
+            return "bad_date" if re.fullmatch(r"\d{4}\.1", text) else _date_from_text(text)
+        if math.isfinite(number) and not number.is_integer():
+            return _from_serial(number)
+    return _date_from_text(_cell_text(value))
+
+
+def _date_from_text(text: str) -> datetime.date | str:
+    text = _SPACES.sub("", _TIME_SUFFIX.sub("", text))
+    for pattern in _FULL_DATES:
+        match = pattern.fullmatch(text)
+        if match:
+            return _make_date(int(match["y"]), int(match["m"]), int(match["d"]))
+    for pattern in _MONTHS:
+        match = pattern.fullmatch(text)
+        if match:
+            return _make_date(int(match["y"]), int(match["m"]), 1)
+    if _NUMBER.fullmatch(text):
+        if len(text) == 4 and 1900 <= int(text) <= 2100:
+            return "bad_date"  # a year alone is not a date
+        return _from_serial(float(text))
+    return "bad_date"
+
+
+def _make_date(year: int, month: int, day: int) -> datetime.date | str:
+    if year < 1 or not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return "impossible_date"
+    return datetime.date(year, month, day)
+
+
+def _from_serial(serial: float) -> datetime.date | str:
+    if serial < 0:
+        return "bad_date"
+    try:
+        return _EXCEL_EPOCH + datetime.timedelta(days=math.floor(serial))
+    except OverflowError:
+        return "bad_date"
+
+
+# --- rows --------------------------------------------------------------------------------------------------
+
+
+def _check(field: str, value: object, today: datetime.date) -> tuple[object, list[tuple[str, dict]]]:
+    """The clean value of one cell and its problems (code, params)."""
+    if field in ("staff_no", "name", "department"):
+        text = _cell_text(value) if field == "staff_no" else clean_name(value)
+        if not text:
+            return None, [("required", {})]
+        too_long = len(text) > MAX_LENGTHS[field]
+        return text, ([("too_long", {"max": MAX_LENGTHS[field]})] if too_long else [])
+    if field == "category":
+        text = _cell_text(value)
+        if not text:
+            return None, [("required", {})]
+        category = category_of(text)
+        return category, ([] if category else [("unknown_category", {"value": text})])
+    if field == "birth_date":
+        birth, code = parse_date_value(value, today)
+        return birth, ([(code, {"value": _cell_text(value)})] if code else [])
+    if field == "title":
+        text = clean_name(value)
+        too_long = len(text) > MAX_LENGTHS[field]
+        return text or None, ([("too_long", {"max": MAX_LENGTHS[field]})] if too_long else [])
+    if field == "gender":
+        text = _cell_text(value)
+        gender = gender_of(text)
+        return gender, ([("bad_gender", {"value": text})] if text and not gender else [])
+    text = _SPACES.sub(" ", _cell_text(value))  # phone
+    digits = sum(c.isdigit() for c in text)
+    good = (
+        _PHONE.fullmatch(text) is not None
+        and PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]
+        and len(text) <= PHONE_MAX_LENGTH
+    )
+    return text or None, ([("bad_phone", {"value": text})] if text and not good else [])
+
+
+def parse_roster(
+    data: bytes, filename: str, *, today: datetime.date, max_bytes: int = MAX_BYTES
+) -> ParseResult:
+    """Parse and validate a whole roster file; ``rows`` is empty unless there is no error at all.
+
+    The file is judged by its content, not by ``filename``: .xlsx/.xls (first sheet) or CSV. The header is
+    found among the first 30 rows (see roster_read.find_header), so rows are numbered as Excel shows them:
+    with a title row above the header, the first person is on row 3. Blank rows are skipped, unknown columns
+    ignored, and every problem of every row is reported, ordered by row then column, e.g. a row 5 with
+    岗位类别 "宇航员" gives RowError(5, "岗位类别", "unknown_category", {"value": "宇航员"}).
+    """
+    try:
+        table = read_table(data, max_bytes=max_bytes)
+    except RosterFileError as exc:
+        return ParseResult([], [RowError(None, None, exc.code, exc.params)], frozenset())
+    columns = frozenset(table.columns)
+    if table.missing or table.header_index is None:
+        return ParseResult(
+            [], [RowError(None, FIELD_LABELS[f], "missing_column", {}) for f in table.missing], columns
+        )
+    order = sorted(table.columns.items(), key=lambda item: item[1][0])
+    rows: list[RosterRow] = []
+    errors: list[RowError] = []
+    first_rows: dict[str, int] = {}
+    for index in range(table.header_index + 1, len(table.cells)):
+        cells = table.cells[index]
+        raw = [(f, label, cells[j] if j < len(cells) else None) for f, (j, label) in order]
+        if all(_is_blank(value) for _, _, value in raw):
+            continue
+        row_no = index + 1
+        values: dict[str, object] = dict.fromkeys(OPTIONAL_FIELDS)
+        row_errors: list[RowError] = []
+        for f, label, value in raw:
+            clean, problems = _check(f, value, today)
+            values[f] = clean
+            if f == "staff_no" and clean is not None:
+                first = first_rows.setdefault(str(clean), row_no)
+                if first != row_no:
+                    problems.append(("duplicate_in_file", {"first_row": first}))
+            row_errors.extend(RowError(row_no, label, code, params) for code, params in problems)
+        if row_errors:
+            errors.extend(row_errors)
+        elif not errors:
+            rows.append(RosterRow(row=row_no, **values))
+    if not rows and not errors:
+        errors.append(RowError(None, None, "no_data", {}))
+    return ParseResult([] if errors else rows, errors, columns)
+
+
+# --- plan --------------------------------------------------------------------------------------------------
+
+
+def plan_roster(existing: Mapping[str, StaffSnapshot], parsed: ParseResult, mode: str) -> RosterPlan:
+    """What an import would do, keyed by 工号; mode "merge" or "replace" (ValueError otherwise, or if not ok).
+
+    A new 工号 is created; a known one is updated when a compared field differs or the person is inactive
+    (re-activated), else unchanged. Compared: 姓名, 部门, 岗位类别 and the optional columns the file has (a
+    file without 手机 keeps every stored phone). "replace" also deactivates active staff absent from the file:
+    existing {A, B (active), C (inactive)} and a file with A gives deactivate == ["B"].
+    """
+    if mode not in ("merge", "replace"):
+        raise ValueError(f"unknown import mode: {mode!r}")
+    if not parsed.ok:
+        raise ValueError("a roster with errors cannot be imported")
+    compared = REQUIRED_FIELDS[1:] + tuple(f for f in OPTIONAL_FIELDS if f in parsed.columns)
+    create: list[RosterRow] = []
+    update: list[RosterRow] = []
+    unchanged: list[str] = []
+    for row in parsed.rows:
+        stored = existing.get(row.staff_no)
+        if stored is None:
+            create.append(row)
+        elif not stored.active or any(getattr(row, f) != getattr(stored, f) for f in compared):
+            update.append(row)
+        else:
+            unchanged.append(row.staff_no)
+    deactivate: list[str] = []
+    if mode == "replace":
+        listed = {row.staff_no for row in parsed.rows}
+        deactivate = sorted(no for no, stored in existing.items() if stored.active and no not in listed)
+    return RosterPlan(create, update, unchanged, deactivate)
