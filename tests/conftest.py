@@ -77,6 +77,9 @@ def app(tmp_path_factory):
 
         upgrade(directory=str(app.root_path + "/../migrations"))
     yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
