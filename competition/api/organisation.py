@@ -26,7 +26,9 @@ def list_universities():
 @role_required(Role.ORGANIZER)
 def create_university():
     body = json_body()
-    university = organisation.create_university(code=body.get("code"), name=body.get("name"), by=current_user)
+    # A value that is not text is as invalid as a missing one: the service lists it with its field.
+    code, name = (v if isinstance(v, str) else "" for v in (body.get("code"), body.get("name")))
+    university = organisation.create_university(code=code, name=name, by=current_user)
     db.session.commit()
     return jsonify(university_dict(university)), 201
 

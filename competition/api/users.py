@@ -14,15 +14,26 @@ from . import bp
 from .common import json_body, user_dict
 
 
+def _is_role_object(r) -> bool:
+    # A university or staff_no that is not text would reach the queries as another type (PostgreSQL refuses).
+    return (
+        isinstance(r, dict)
+        and isinstance(r.get("role"), str)
+        and all(isinstance(r.get(k), str | None) for k in ("university", "staff_no"))
+    )
+
+
 def _role_specs(raw) -> list[RoleSpec]:
-    if not isinstance(raw, list) or not all(
-        isinstance(r, dict) and isinstance(r.get("role"), str) for r in raw
-    ):
+    if not isinstance(raw, list) or not all(_is_role_object(r) for r in raw):
         raise ValidationFailed(
             _("roles must be a list of role objects."),
             details=[{"field": "roles", "message": _("roles must be a list of role objects.")}],
         )
-    return [RoleSpec(role=r["role"], university=r.get("university"), staff_no=r.get("staff_no")) for r in raw]
+    specs = [
+        RoleSpec(role=r["role"], university=r.get("university"), staff_no=r.get("staff_no")) for r in raw
+    ]
+    # The same role given twice is that role once (twice would break the grant's unique constraint).
+    return list(dict.fromkeys(specs))
 
 
 @bp.post("/users")
@@ -32,8 +43,10 @@ def create_user_account():
         raise Forbidden(_("You are not allowed to do this."))
     body = json_body()
     fields = {k: body.get(k) for k in ("username", "password", "display_name")}
-    if not all(isinstance(v, str) or v is None for v in fields.values()):
-        raise ValidationFailed(_("username, password and display_name must be text."))
+    not_text = [k for k, v in fields.items() if not (isinstance(v, str) or v is None)]
+    if not_text:
+        message = _("username, password and display_name must be text.")
+        raise ValidationFailed(message, details=[{"field": k, "message": message} for k in not_text])
     user = create_user(
         username=fields["username"] or "",
         password=fields["password"] or "",
