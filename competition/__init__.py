@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=settings["INSTANCE_PATH"],
     )
     app.config.update(settings)
+    app.json.ensure_ascii = False  # Chinese as UTF-8 in JSON (Flask 3 ignores JSON_AS_ASCII)
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)

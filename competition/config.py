@@ -80,7 +80,6 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "LANGUAGES": {"zh_Hans_CN": "简体中文", "en": "English"},
-        "JSON_AS_ASCII": False,
     }
     if not testing:
         config["SECRET_KEY"] = _secret_key(instance, production)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 
 SESSION_KEY = "lang"
 
@@ -13,6 +13,8 @@ def select_locale() -> str:
     Pages ignore the browser's Accept-Language on purpose: union offices often run English-language
     browsers, and the product is Chinese first. A ``?lang=en`` on any page switches and remembers.
     """
+    if not has_request_context():  # the command line speaks the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get(SESSION_KEY)
     if chosen in languages:
