@@ -132,6 +132,8 @@ def create_user(
         problems.append({"field": "display_name", "message": _("At most 100 characters.")})
     if not roles:
         problems.append({"field": "roles", "message": _("Give the account at least one role.")})
+    if sum(1 for spec in roles if spec.role == Role.STAFF) > 1:
+        problems.append({"field": "roles", "message": _("An account belongs to one staff member only.")})
     if problems:
         raise ValidationFailed(_("The account was not created."), details=problems)
     grants = [_resolve_grant(spec, by) for spec in roles]
