@@ -21,13 +21,14 @@ PG_USER ?= postgres
 PYTEST_ARGS ?=
 PYTEST := env -u PLAYWRIGHT_BROWSERS_PATH PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 
-.PHONY: help venv translations db demo run test test-pg browser lint bench
+.PHONY: help venv translations messages db demo run test test-pg browser lint bench
 
 help:
 	@echo "make run      set everything up, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test     set everything up and run the whole test suite (SQLite)"
 	@echo "make test-pg  the whole suite against a throw-away PostgreSQL database on $(PG_HOST):$(PG_PORT)"
 	@echo "make lint     ruff check and ruff format --check"
+	@echo "make messages extract user-facing strings into the Chinese catalogue"
 	@echo "make bench    the benchmarks in bench/"
 
 venv: $(STAMP)
@@ -48,6 +49,13 @@ translations: venv
 	else \
 	  echo "translations: no .po catalogue yet, nothing to compile"; \
 	fi
+
+# After changing user-facing strings: extract them, merge into the catalogue, then translate the new entries
+# in translations/zh_Hans_CN/LC_MESSAGES/messages.po (tests/unit/test_catalogue.py fails until every one is).
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l zh_Hans_CN --no-fuzzy-matching
 
 db: venv
 	$(FLASK) init-db

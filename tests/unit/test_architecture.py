@@ -1,4 +1,5 @@
 """The import rule: ``competition/domain`` is pure (no Flask, no SQLAlchemy, no models, no services)."""
+
 from __future__ import annotations
 
 import ast
@@ -7,8 +8,15 @@ from pathlib import Path
 import pytest
 
 DOMAIN = Path(__file__).resolve().parents[2] / "competition" / "domain"
-FORBIDDEN = ("flask", "flask_", "sqlalchemy", "werkzeug", "competition.models", "competition.services",
-             "competition.extensions")
+FORBIDDEN = (
+    "flask",
+    "flask_",
+    "sqlalchemy",
+    "werkzeug",
+    "competition.models",
+    "competition.services",
+    "competition.extensions",
+)
 
 
 def _imports(path: Path) -> list[str]:

@@ -1,4 +1,5 @@
 """Every user-facing string in the code and templates has a Simplified Chinese translation."""
+
 from __future__ import annotations
 
 import re

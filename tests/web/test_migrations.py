@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe (a forgotten migration fails here)."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
