@@ -1,0 +1,359 @@
+"""The ``flask`` commands: init-db, create-user, demo and backup."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select, text
+
+from competition.demo import LOGINS_FILE, _staff_rows, load_demo
+from competition.demo_data import UNIVERSITIES
+from competition.extensions import db
+from competition.models import AuditLog, Department, RoleGrant, Staff, University, User
+from competition.services.accounts import INITIAL_PASSWORD_METHOD, authenticate
+from tests.conftest import api_login
+
+STRONG = "Lantern-Orbit-73"
+
+
+def refused(result, *needles: str) -> None:
+    """The command stopped with click's error (not a crash) and said why."""
+    assert result.exit_code != 0, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Error" in result.output
+    for needle in needles:
+        assert needle in result.output, result.output
+
+
+@pytest.fixture
+def logins_file(app):
+    path = Path(app.instance_path) / LOGINS_FILE
+    path.unlink(missing_ok=True)
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def logins(text_: str) -> dict[str, str]:
+    """username -> password, from the table that ``load_demo`` returns."""
+    usernames = set(db.session.scalars(select(User.username)))
+    found = {}
+    for line in text_.splitlines():
+        cells = line.split()
+        if cells and cells[0] in usernames:
+            found[cells[0]] = cells[1]
+    return found
+
+
+def empty_tables() -> None:
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+# --- init-db ---------------------------------------------------------------------------------------------
+
+
+def test_init_db_is_idempotent(app, runner, ctx):
+    head = ScriptDirectory(str(Path(app.root_path).parent / "migrations")).get_current_head()
+    for _ in range(2):
+        result = runner.invoke(args=["init-db"])
+        assert result.exit_code == 0, result.output
+        assert "Database schema is up to date." in result.output
+        assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == head
+    assert db.session.scalar(select(func.count()).select_from(University)) == 0
+
+
+# --- create-user -----------------------------------------------------------------------------------------
+
+
+def test_create_organizer_then_log_in(runner, client, ctx):
+    result = runner.invoke(args=["create-user", "chief", "--role", "organizer", "--password", STRONG])
+    assert result.exit_code == 0, result.output
+    assert "Created chief (organizer)." in result.output
+    user = db.session.scalar(select(User).where(User.username == "chief"))
+    assert [(g.role, g.university_id) for g in user.roles] == [("organizer", None)]
+    assert user.password_hash.startswith("scrypt:")  # a chosen password gets the full-cost hash
+    audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "user.create"))
+    assert audit.user_id is None and audit.details["username"] == "chief"
+
+    api_login(client, "chief", STRONG)
+    me = client.get("/api/v1/me").get_json()
+    assert me["username"] == "chief"
+    assert me["roles"] == [{"role": "organizer"}]
+
+
+def test_create_university_admin(runner, make):
+    dhut = make.university("DHUT", "东湖理工大学")
+    result = runner.invoke(
+        args=["create-user", "dh_admin", "--role", "university_admin", "--university", "DHUT"],
+        input=f"{STRONG}\n{STRONG}\n",  # the password is prompted for twice when not given
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created dh_admin (university_admin)." in result.output
+    user = db.session.scalar(select(User).where(User.username == "dh_admin"))
+    assert [(g.role, g.university_id) for g in user.roles] == [("university_admin", dhut.id)]
+    assert user.check_password(STRONG)
+
+
+def test_judge_needs_a_university(runner, ctx):
+    result = runner.invoke(args=["create-user", "j1", "--role", "judge", "--password", STRONG])
+    refused(result, "The role judge needs --university CODE.")
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_organizer_takes_no_university(runner, make):
+    make.university("DHUT")
+    args = ["create-user", "boss", "--role", "organizer", "--university", "DHUT", "--password", STRONG]
+    refused(runner.invoke(args=args), "An organizer belongs to no university: drop --university.")
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_unknown_role_is_clicks_error(runner, ctx):
+    result = runner.invoke(args=["create-user", "x1", "--role", "emperor", "--password", STRONG])
+    assert result.exit_code == 2
+    assert "Invalid value for '--role'" in result.output
+    assert "'emperor' is not one of" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_unknown_university_code(runner, make):
+    make.university("DHUT")
+    args = ["create-user", "j1", "--role", "judge", "--university", "NOPE", "--password", STRONG]
+    refused(runner.invoke(args=args), "NOPE")
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_too_short_password(runner, ctx):
+    args = ["create-user", "chief", "--role", "organizer", "--password", "Ab3-x"]
+    refused(runner.invoke(args=args), "8")
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_duplicate_username(runner, make):
+    first = make.user("chief", "organizer")
+    args = ["create-user", "chief", "--role", "organizer", "--password", STRONG]
+    refused(runner.invoke(args=args), "chief")
+    assert db.session.scalars(select(User.id)).all() == [first.id]
+
+
+# --- demo ------------------------------------------------------------------------------------------------
+
+
+def test_demo_loads_a_province(app, runner, ctx, logins_file):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    printed = result.output
+
+    universities = db.session.scalars(select(University).order_by(University.id)).all()
+    assert len(universities) >= 6
+    assert len({u.code for u in universities}) == len(universities)
+    total = db.session.scalar(select(func.count()).select_from(Staff))
+    assert 2500 <= total <= 3500
+    sizes = dict(
+        db.session.execute(select(Staff.university_id, func.count()).group_by(Staff.university_id)).all()
+    )
+    assert max(sizes.values()) >= 3 * min(sizes.values())  # large and small schools
+
+    per_category = dict(
+        db.session.execute(select(Staff.category, func.count()).group_by(Staff.category)).all()
+    )
+    assert 0.55 <= per_category["teaching_research"] / total <= 0.65
+    assert 0.27 <= per_category["admin_logistics"] / total <= 0.37
+    assert 0.05 <= per_category["other"] / total <= 0.11
+    inactive = db.session.scalar(select(func.count()).where(Staff.active.is_(False)))
+    assert 0.005 * total <= inactive <= 0.04 * total
+
+    categories = select(Staff.university_id, func.count(func.distinct(Staff.category))).group_by(
+        Staff.university_id
+    )
+    assert dict(db.session.execute(categories).all()) == {u.id: 3 for u in universities}
+    # Every department exists in a university and has people in it.
+    staffed = select(Department.university_id, Department.name, func.count(Staff.id)).outerjoin(
+        Staff, Staff.department_id == Department.id
+    )
+    rows = db.session.execute(
+        staffed.group_by(Department.id, Department.university_id, Department.name)
+    ).all()
+    assert {r.university_id for r in rows} == {u.id for u in universities}
+    assert all(count > 0 for _, _, count in rows), [r for r in rows if not r[2]]
+    teaching_units = db.session.scalars(
+        select(Department.name).join(Staff).where(Staff.category == "teaching_research").distinct()
+    ).all()
+    assert teaching_units and all(name.endswith(("学院", "部")) for name in teaching_units)
+
+    members = db.session.scalars(select(Staff)).all()
+    assert all(m.staff_no.isdigit() for m in members)
+    assert any(m.staff_no.startswith("0") for m in members)  # 工号 keep their leading zeros
+    assert all(2 <= len(m.name) <= 4 and m.phone.isdigit() and len(m.phone) == 11 for m in members)
+    assert all(1960 <= m.birth_date.year <= 2002 and m.gender in ("male", "female") for m in members)
+    assert {m.title for m in members if m.category == "teaching_research"} <= {
+        "教授",
+        "副教授",
+        "讲师",
+        "助教",
+    }
+
+    # Accounts: one organizer; per university one admin and two judges; three staff members.
+    grants = db.session.execute(
+        select(RoleGrant.role, RoleGrant.university_id, User.username).join(User)
+    ).all()
+    assert [g.username for g in grants if g.role == "organizer"] == ["organizer"]
+    for university in universities:
+        code = university.code.lower()
+        assert [
+            g.username for g in grants if g.role == "university_admin" and g.university_id == university.id
+        ] == [f"admin_{code}"]
+        judges = sorted(g.username for g in grants if g.role == "judge" and g.university_id == university.id)
+        assert judges == [f"judge_{code}_1", f"judge_{code}_2"]
+    largest = max(universities, key=lambda u: sizes[u.id])
+    accounts = db.session.execute(
+        select(User, Staff)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .join(Staff, RoleGrant.staff_id == Staff.id)
+    ).all()
+    assert len(accounts) == 3
+    for user, member in accounts:
+        assert member.university_id == largest.id and member.active
+        assert user.username == f"{largest.code}{member.staff_no}"
+        assert user.display_name == member.name
+    kinds = sorted((m.category, m.birth_date.year >= 1990, m.birth_date.year <= 1975) for _, m in accounts)
+    assert kinds[0][0] == "admin_logistics"
+    assert ("teaching_research", True, False) in kinds and ("teaching_research", False, True) in kinds
+
+    users = db.session.scalars(select(User)).all()
+    assert len(users) == 1 + 3 * len(universities) + 3
+    assert not any(u.must_change_password for u in users)
+    assert all(u.password_hash.startswith(INITIAL_PASSWORD_METHOD + "$") for u in users)
+    audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "demo.load")).all()
+    assert [(a.object_type, a.user_id, a.details["staff"]) for a in audit] == [("system", None, total)]
+
+    # The printed table names every account with a password that works, and the file keeps the same text.
+    assert "演示账号 / Demo log-ins" in printed and "http://127.0.0.1:5000" in printed
+    assert "用户名 Username" in printed and "密码 Password" in printed
+    passwords = logins(printed)
+    assert set(passwords) == {u.username for u in users}
+    assert len(set(passwords.values())) == len(passwords)
+    for username, password in passwords.items():
+        assert authenticate(username, password) is not None, username
+        assert authenticate(username, password + "x") is None
+    assert logins_file.read_text(encoding="utf-8").strip() == printed.strip()
+    assert str(logins_file) in printed
+    assert logins_file.stat().st_mode & 0o777 == 0o600
+
+    again = runner.invoke(args=["demo"])
+    refused(again, "already holds")
+    quiet = runner.invoke(args=["demo", "--if-empty"])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.output.strip() == printed.strip()  # it shows the saved log-ins again
+    assert db.session.scalar(select(func.count()).select_from(Staff)) == total
+    assert db.session.scalar(select(func.count()).select_from(University)) == len(universities)
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "demo.load")) == 1
+
+
+def test_demo_if_empty_leaves_a_used_database_alone(runner, ctx, logins_file):
+    db.session.add(University(code="OWN", name="自有大学"))
+    db.session.commit()
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "demo data was not loaded" in result.output
+    assert db.session.scalars(select(University.code)).all() == ["OWN"]
+    assert not logins_file.exists()
+
+
+def snapshot() -> list[tuple]:
+    query = (
+        select(University.code, Staff.staff_no, Staff.name, Department.name, Staff.category, Staff.birth_date)
+        .join(University, Staff.university_id == University.id)
+        .join(Department, Staff.department_id == Department.id)
+        .order_by(University.code, Staff.staff_no)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def test_demo_is_deterministic_but_its_passwords_are_not(ctx):
+    first_text = load_demo(seed=2026)
+    db.session.commit()
+    first, first_logins = snapshot(), logins(first_text)
+    empty_tables()
+
+    second_text = load_demo(seed=2026)
+    db.session.commit()
+    assert snapshot() == first
+    second_logins = logins(second_text)
+    assert sorted(second_logins) == sorted(first_logins)
+    assert all(second_logins[u] != first_logins[u] for u in first_logins)
+
+    # Another seed draws another province (checked on the generator alone: a full load is the slow part).
+    departments = {
+        name: i
+        for i, name in enumerate(
+            (*UNIVERSITIES[0].colleges, *UNIVERSITIES[0].offices, *UNIVERSITIES[0].support)
+        )
+    }
+    same = _staff_rows(UNIVERSITIES[0], 1, departments, random.Random(5))
+    assert _staff_rows(UNIVERSITIES[0], 1, departments, random.Random(5)) == same
+    assert _staff_rows(UNIVERSITIES[0], 1, departments, random.Random(6)) != same
+
+
+# --- backup ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_only(ctx):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("backup copies the embedded SQLite database")
+
+
+def test_backup_copies_the_database(app, runner, make, sqlite_only, tmp_path):
+    university = make.university("DHUT")
+    for number in ("000101", "000102", "000103"):
+        make.staff(university, number, f"员工{number[-1]}")
+    target = tmp_path / "copies" / "backup.db"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    assert f"Backed up to {target}" in result.output
+    copy = sqlite3.connect(target)
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT count(*) FROM staff").fetchone() == (3,)
+        assert copy.execute("SELECT staff_no FROM staff ORDER BY staff_no").fetchall() == [
+            ("000101",),
+            ("000102",),
+            ("000103",),
+        ]
+    finally:
+        copy.close()
+
+    # Without a target it goes to instance/backups/competition-<time>.db.
+    result = runner.invoke(args=["backup"])
+    assert result.exit_code == 0, result.output
+    default = Path(result.output.strip().removeprefix("Backed up to "))
+    try:
+        assert default.parent == Path(app.instance_path) / "backups"
+        assert default.name.startswith("competition-") and default.suffix == ".db"
+        with sqlite3.connect(default) as second:
+            assert second.execute("SELECT count(*) FROM staff").fetchone() == (3,)
+        second.close()
+    finally:
+        default.unlink(missing_ok=True)
+
+
+def test_backup_refuses_an_existing_target(runner, make, sqlite_only, tmp_path):
+    make.university("DHUT")
+    target = tmp_path / "taken.db"
+    target.write_bytes(b"keep me")
+    refused(runner.invoke(args=["backup", str(target)]), "exists already")
+    assert target.read_bytes() == b"keep me"
+
+
+def test_backup_on_postgresql_points_to_pg_dump(runner, ctx, tmp_path):
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("PostgreSQL only")
+    target = tmp_path / "backup.db"
+    refused(runner.invoke(args=["backup", str(target)]), "pg_dump")
+    assert not target.exists()
