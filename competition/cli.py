@@ -54,7 +54,7 @@ def create_user_command(username, password, role, university, staff_no, display_
         )
     except ServiceError as error:
         db.session.rollback()
-        reasons = "; ".join(d["message"] for d in error.details) or error.message
+        reasons = " ".join(d["message"] for d in error.details if d.get("message") != error.message)
         _fail(f"{error.message} {reasons}".strip())
     db.session.commit()
     click.echo(f"Created {user.username} ({role}).")

@@ -13,8 +13,8 @@ def select_locale() -> str:
     Pages ignore the browser's Accept-Language on purpose: union offices often run English-language
     browsers, and the product is Chinese first. A ``?lang=en`` on any page switches and remembers.
     """
-    if not has_request_context():  # the command line speaks the default language
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():  # the command line speaks English, like its own messages and --help
+        return "en"
     languages = current_app.config["LANGUAGES"]
     chosen = session.get(SESSION_KEY)
     if chosen in languages:
