@@ -24,3 +24,40 @@ class Gender(StrEnum):
 class ImportMode(StrEnum):
     MERGE = "merge"
     REPLACE = "replace"
+
+
+class CompetitionKind(StrEnum):
+    TEACHING = "teaching"
+    DRILL = "drill"
+
+
+class CompetitionLevel(StrEnum):
+    SCHOOL = "school"
+    PROVINCIAL = "provincial"
+
+
+class CompetitionStatus(StrEnum):
+    """In life order: draft → registration_open → registration_closed → scoring → published."""
+
+    DRAFT = "draft"
+    REGISTRATION_OPEN = "registration_open"
+    REGISTRATION_CLOSED = "registration_closed"
+    SCORING = "scoring"
+    PUBLISHED = "published"
+
+
+class EntryStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class RoundMode(StrEnum):
+    QUEUE = "queue"
+    LIVE = "live"
+
+
+class FinalMode(StrEnum):
+    WEIGHTED = "weighted"
+    LAST_ROUND = "last_round"
