@@ -32,6 +32,8 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     configure_engine(app)
+    # Before CSRFProtect (registered next), which reads the form and so enforces the body limit.
+    app.before_request(_upload_limits)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
@@ -40,6 +42,18 @@ def _init_extensions(app: Flask) -> None:
     from . import auth_setup
 
     auth_setup.configure(login_manager)
+
+
+# Endpoints that take entry materials (videos): their own body limit instead of the app-wide 12 MB.
+LARGE_UPLOAD_ENDPOINTS = {"registration.upload_material", "api.upload_material"}
+LARGE_UPLOAD_BYTES = 210 * 1024 * 1024
+
+
+def _upload_limits() -> None:
+    from flask import request
+
+    if request.endpoint in LARGE_UPLOAD_ENDPOINTS:
+        request.max_content_length = LARGE_UPLOAD_BYTES
 
 
 def _register_blueprints(app: Flask) -> None:

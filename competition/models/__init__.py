@@ -2,7 +2,32 @@
 
 from .accounts import RoleGrant, User
 from .audit import AuditLog
+from .contests import (
+    AwardLevel,
+    Competition,
+    CompetitionGroup,
+    Criterion,
+    DrawRecord,
+    Entry,
+    EntryMaterial,
+    Round,
+)
 from .organisation import Department, University
 from .people import Staff
 
-__all__ = ["AuditLog", "Department", "RoleGrant", "Staff", "University", "User"]
+__all__ = [
+    "AuditLog",
+    "AwardLevel",
+    "Competition",
+    "CompetitionGroup",
+    "Criterion",
+    "Department",
+    "DrawRecord",
+    "Entry",
+    "EntryMaterial",
+    "RoleGrant",
+    "Round",
+    "Staff",
+    "University",
+    "User",
+]

@@ -44,3 +44,89 @@ def row_error_message(error) -> str:
     if code == "unknown_staff":
         return _("No active staff member has the staff number %(value)s.", value=p.get("value"))
     return _("Invalid value.")
+
+
+def _local(value) -> str:
+    """An ISO datetime or date from a refusal, in the user's words (local time for datetimes)."""
+    from datetime import date, datetime
+
+    from ..templating import fmt_date, fmt_datetime
+
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return fmt_datetime(value.replace(tzinfo=None) if value.tzinfo is None else value)
+    return fmt_date(value)
+
+
+def spec_problem_message(problem) -> str:
+    """A problem of a competition's definition (``domain.competition_spec.Problem``) in words."""
+    p = dict(problem.params or {})
+    code = problem.code
+    if code == "required":
+        return _("This is required.")
+    if code == "too_long":
+        return _("Too long: at most %(max)s characters.", max=p.get("max", ""))
+    if code == "type":
+        return _("This value has the wrong form.")
+    if code == "choice":
+        return _("This is not one of the allowed values.")
+    if code == "not_allowed":
+        return _("A provincial competition belongs to no university.")
+    if code == "range":
+        if "min" in p and "max" in p:
+            return _("Must be between %(min)s and %(max)s.", min=p["min"], max=p["max"])
+        if "above" in p and "max" in p:
+            return _("Must be more than %(above)s and at most %(max)s.", above=p["above"], max=p["max"])
+        if "min" in p:
+            return _("Must be at least %(min)s.", min=p["min"])
+        return _("This value is out of range.")
+    if code == "order":
+        return _("Registration must close after it opens.")
+    if code == "duplicate":
+        return _("This name is used twice.")
+    if code == "weights_sum":
+        return _("The round weights add up to %(sum)s; they must add up to exactly 1.", sum=p.get("sum", ""))
+    if code == "decimals":
+        return _("At most one decimal place.")
+    if code == "ratios_sum":
+        return _("The award ratios add up to %(sum)s; together they may be at most 1.", sum=p.get("sum", ""))
+    return _("Invalid value.")
+
+
+def refusal_message(refusal) -> str:
+    """Why someone may not register (``domain.eligibility.Refusal``), in words."""
+    from ..labels import CATEGORY_LABELS, label
+
+    p = dict(refusal.params or {})
+    code = refusal.code
+    if code == "category_not_eligible":
+        return _(
+            "This competition is not open to your post category (%(category)s).",
+            category=label(CATEGORY_LABELS, p.get("category")),
+        )
+    if code == "age_unknown":
+        return _(
+            "This competition has an age limit and your birth date is not in the roster: ask your union."
+        )
+    if code == "too_old":
+        return _(
+            "You are %(age)s on %(date)s; the limit is %(max_age)s.",
+            age=p.get("age"),
+            date=_local(p.get("reference_date")),
+            max_age=p.get("max_age"),
+        )
+    if code == "not_open":
+        return _("Registration is not open.")
+    if code == "not_yet_open":
+        return _("Registration opens on %(opens)s.", opens=_local(p.get("opens")))
+    if code == "closed":
+        return _("Registration closed on %(closes)s.", closes=_local(p.get("closes")))
+    if code == "quota_full":
+        return _("Your university's quota of %(quota)s entries is full.", quota=p.get("quota"))
+    if code == "already_registered":
+        return _("Already registered for this competition.")
+    return _("Not eligible.")
