@@ -12,6 +12,7 @@ from .contests import (
     EntryMaterial,
     Round,
 )
+from .coverage import OfflineParticipation
 from .organisation import Department, University
 from .people import Staff
 
@@ -25,6 +26,7 @@ __all__ = [
     "DrawRecord",
     "Entry",
     "EntryMaterial",
+    "OfflineParticipation",
     "RoleGrant",
     "Round",
     "Staff",
