@@ -12,7 +12,7 @@ from .contests import (
     EntryMaterial,
     Round,
 )
-from .coverage import OfflineParticipation
+from .coverage import OfflineParticipation, Setting
 from .organisation import Department, University
 from .people import Staff
 
@@ -29,6 +29,7 @@ __all__ = [
     "OfflineParticipation",
     "RoleGrant",
     "Round",
+    "Setting",
     "Staff",
     "University",
     "User",

@@ -35,7 +35,8 @@ class Competition(db.Model):
         CheckConstraint(in_list("status", STATUSES), name="status"),
         CheckConstraint(in_list("final_mode", ("weighted", "last_round")), name="final_mode"),
         CheckConstraint(
-            "(level = 'school' AND university_id IS NOT NULL) OR (level = 'provincial' AND university_id IS NULL)",
+            "(level = 'school' AND university_id IS NOT NULL)"
+            " OR (level = 'provincial' AND university_id IS NULL)",
             name="owner",
         ),
         CheckConstraint("registration_closes > registration_opens", name="window"),
