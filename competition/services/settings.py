@@ -16,7 +16,7 @@ THRESHOLDS_KEY = "coverage_thresholds"
 
 @dataclass(frozen=True)
 class Thresholds:
-    """At or above ``target`` a rate meets it (✓); under ``warning`` it is far off (✗); else on the way (!)."""
+    """``target`` and above meets it (✓); under ``warning`` it is far off (✗); between: on the way (!)."""
 
     target: Decimal = Decimal("0.90")
     warning: Decimal = Decimal("0.60")
