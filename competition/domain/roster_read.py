@@ -1,4 +1,8 @@
-"""Reading a roster file (xlsx, xls or CSV) into a grid of cells and finding its header row."""
+"""Reading a roster file (xlsx, xls or CSV) into a grid of cells and finding its header row.
+
+The roster's columns are the defaults; another import (offline participations) passes its own ``aliases`` and
+``required`` fields to ``read_table`` and ``find_header`` and gets the same reading and header detection.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -121,10 +126,11 @@ class Table:
     cells: list[list[object]]
     header_index: int | None
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)
+    required: tuple[str, ...] = REQUIRED_FIELDS
 
     @property
     def missing(self) -> list[str]:
-        return [f for f in REQUIRED_FIELDS if f not in self.columns]
+        return [f for f in self.required if f not in self.columns]
 
 
 def header_key(label: object) -> str:
@@ -138,60 +144,90 @@ def header_key(label: object) -> str:
     return _HEADER_SUFFIX.sub("", text)
 
 
-_HEADER_LOOKUP = {header_key(alias): f for f, aliases in HEADER_ALIASES.items() for alias in aliases}
+Aliases = Mapping[str, Sequence[str]]
 
 
-def field_for_header(label: object) -> str | None:
+def _header_lookup(aliases: Aliases) -> dict[str, str]:
+    return {header_key(alias): f for f, labels in aliases.items() for alias in labels}
+
+
+_HEADER_LOOKUP = _header_lookup(HEADER_ALIASES)
+
+
+def _lookup_for(aliases: Aliases) -> dict[str, str]:
+    return _HEADER_LOOKUP if aliases is HEADER_ALIASES else _header_lookup(aliases)
+
+
+def field_for_header(label: object, aliases: Aliases = HEADER_ALIASES) -> str | None:
     """The field a header label stands for, or None: ``field_for_header("所在部门") == "department"``."""
+    return _field_for(label, _lookup_for(aliases))
+
+
+def _field_for(label: object, lookup: Mapping[str, str]) -> str | None:
     if label is None or not isinstance(label, str):
         return None
-    return _HEADER_LOOKUP.get(header_key(label))
+    return lookup.get(header_key(label))
 
 
-def find_header(cells: list[list[object]]) -> tuple[int | None, dict[str, tuple[int, str]]]:
+def find_header(
+    cells: list[list[object]],
+    *,
+    aliases: Aliases = HEADER_ALIASES,
+    required: Sequence[str] = REQUIRED_FIELDS,
+) -> tuple[int | None, dict[str, tuple[int, str]]]:
     """Find the header among the first 30 rows: the row with the most recognised required columns.
 
     Ties go to the first such row, and at least two required columns are needed; title rows above it
     ("XX大学教职工名册", "填报单位：…") are thereby skipped. Two columns for one field: the first wins.
     Example: rows ["名册"], ["序号", "职工号", "姓名", "所在部门", "岗位类型"] give index 1 and
     {"staff_no": (1, "职工号"), "name": (2, "姓名"), ...}. Without a header the best partial match is returned
-    with index None, so the caller can say which columns are missing.
+    with index None, so the caller can say which columns are missing. ``aliases`` and ``required`` default
+    to the roster's (HEADER_ALIASES, REQUIRED_FIELDS).
     """
+    lookup = _lookup_for(aliases)
     best_index: int | None = None
     best_columns: dict[str, tuple[int, str]] = {}
     best_count = 0
     for i, row in enumerate(cells[:HEADER_SCAN_ROWS]):
         columns: dict[str, tuple[int, str]] = {}
         for j, value in enumerate(row):
-            f = field_for_header(value)
+            f = _field_for(value, lookup)
             if f is not None and f not in columns:
                 columns[f] = (j, str(value).strip())
-        count = sum(f in columns for f in REQUIRED_FIELDS)
+        count = sum(f in columns for f in required)
         if count > best_count:
             best_index, best_columns, best_count = i, columns, count
     return (best_index if best_count >= 2 else None), best_columns
 
 
-def read_table(data: bytes, *, max_bytes: int) -> Table:
+def read_table(
+    data: bytes,
+    *,
+    max_bytes: int,
+    aliases: Aliases = HEADER_ALIASES,
+    required: Sequence[str] = REQUIRED_FIELDS,
+) -> Table:
     """Read the first sheet of a workbook, or a CSV, judged by content (never by the file name).
 
     Raises RosterFileError: too_large, empty_file, not_spreadsheet (a PDF or PNG renamed .xlsx, a zip that is
     not a workbook, binary data) or empty_file when no cell has a value. A CSV may be UTF-8 (with or without
-    BOM), GB18030/GBK or UTF-16 with BOM, separated by commas, tabs or semicolons.
+    BOM), GB18030/GBK or UTF-16 with BOM, separated by commas, tabs or semicolons. The header is found with
+    ``aliases`` and ``required`` (the roster's by default), see find_header.
     """
+    required = tuple(required)
     if len(data) > max_bytes:
         raise RosterFileError("too_large", {"max_mb": _megabytes(max_bytes)})
     if not data:
         raise RosterFileError("empty_file")
     if data.startswith(_ZIP_MAGIC):
         _check_workbook_zip(data, max_bytes)
-        table = _from_cells(_read_excel(data))
+        table = _from_cells(_read_excel(data), aliases, required)
     elif data.startswith(_OLE_MAGIC):
-        table = _from_cells(_read_excel(data))
+        table = _from_cells(_read_excel(data), aliases, required)
     elif data.startswith(_FOREIGN_MAGIC):
         raise RosterFileError("not_spreadsheet")
     else:
-        table = _read_csv(_decode(data))
+        table = _read_csv(_decode(data), aliases, required)
     if all(_blank(v) for row in table.cells for v in row):
         raise RosterFileError("empty_file")
     return table
@@ -255,7 +291,7 @@ def _decode(data: bytes) -> str:
     raise RosterFileError("not_spreadsheet")
 
 
-def _read_csv(text: str) -> Table:
+def _read_csv(text: str, aliases: Aliases, required: tuple[str, ...]) -> Table:
     if not text.strip():
         raise RosterFileError("empty_file")
     delimiters = [",", "\t", ";"]
@@ -271,7 +307,7 @@ def _read_csv(text: str) -> Table:
             cells: list[list[object]] = [[_unwrap(v) for v in row] for row in reader]
         except csv.Error as exc:
             raise RosterFileError("not_spreadsheet") from exc
-        table = _from_cells(cells)
+        table = _from_cells(cells, aliases, required)
         if not table.missing:
             return table
         if best is None or len(table.missing) < len(best.missing):
@@ -285,6 +321,6 @@ def _unwrap(value: str) -> str:
     return match.group(1) if match else value
 
 
-def _from_cells(cells: list[list[object]]) -> Table:
-    index, columns = find_header(cells)
-    return Table(cells=cells, header_index=index, columns=columns)
+def _from_cells(cells: list[list[object]], aliases: Aliases, required: tuple[str, ...]) -> Table:
+    index, columns = find_header(cells, aliases=aliases, required=required)
+    return Table(cells=cells, header_index=index, columns=columns, required=required)
