@@ -28,13 +28,14 @@ def row_error_message(error) -> str:
             "Unknown post category “%(value)s”: use 教学科研岗, 行政后勤岗 or 其他.", value=p.get("value")
         )
     if code == "bad_date":
-        return _("“%(value)s” is not a date: write it like 1990-05-01 or 1990.05.", value=p.get("value"))
+        return _("“%(value)s” is not a date: write year-month-day, e.g. 2024-05-01.", value=p.get("value"))
     if code == "impossible_date":
         return _("%(value)s does not exist in the calendar.", value=p.get("value"))
     if code == "future_date":
         return _("The date %(value)s is in the future.", value=p.get("value"))
     if code == "implausible_date":
-        return _("The date %(value)s is before 1920: please check it.", value=p.get("value"))
+        return _("The date %(value)s is before %(earliest)s: please check it.", value=p.get("value"),
+                 earliest=p.get("earliest", "1920-01-01")[:4])
     if code == "bad_gender":
         return _("Unknown gender “%(value)s”: use 男 or 女.", value=p.get("value"))
     if code == "bad_phone":

@@ -269,8 +269,9 @@ def worsen(draw, rules, candidate, now, approved, already):
             registration_closes=rules.registration_closes
             - draw(st.timedeltas(timedelta(0), timedelta(days=400))),
         )
-    if draw(st.booleans()) and rules.quota_per_university is not None:
-        rules = replace(rules, quota_per_university=draw(st.integers(1, rules.quota_per_university)))
+    if rules.quota_per_university is not None:
+        if draw(st.booleans()):  # a smaller quota, never a larger one
+            rules = replace(rules, quota_per_university=draw(st.integers(1, rules.quota_per_university)))
     elif draw(st.booleans()):
         rules = replace(rules, quota_per_university=draw(st.integers(1, 10)))
     approved += draw(st.integers(0, 5))
