@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
+from .demo_contests import load_demo_contests
 from .demo_data import (
     COMPOUND_SURNAMES,
     DEFAULT_OFFICE_TITLES,
@@ -258,6 +259,7 @@ def load_demo(*, seed: int = 2026) -> str:
         logins.append(
             Login(username, password, role, f"{largest_spec.name} {largest_spec.code}", row["name"])
         )
+    load_demo_contests(rng=rng)
 
     total = sum(len(rows) for rows in staff_by_university.values())
     db.session.flush()

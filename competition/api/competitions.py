@@ -20,9 +20,12 @@ def _int_arg(name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
-        raise ServiceError(_("%(field)s must be a whole number.", field=name), code="bad_request") from None
+        number = None
+    if not competitions.is_db_int(number):
+        raise ServiceError(_("%(field)s must be a whole number.", field=name), code="bad_request")
+    return number
 
 
 @bp.get("/competitions")
@@ -195,7 +198,7 @@ def withdraw_entry(entry_id: int):
 @login_required
 def run_draw(competition_id: int):
     competition = competitions.get_managed(competition_id, current_user)
-    body = request.get_json(silent=True) or {}
+    body = json_body() if request.get_data() else {}  # no body at all: a fresh seed
     seed, items = draw.run_draw(competition=competition, by=current_user, seed=body.get("seed"))
     db.session.commit()
     return jsonify({"seed": seed, "items": items})

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from ..domain import lifecycle
-from ..domain.competition_spec import CompetitionSpec, parse_spec
+from ..domain.competition_spec import YEARS, CompetitionSpec, Problem, parse_spec
 from ..enums import Role
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -67,8 +67,17 @@ def visible_query(user: User):
     return stmt
 
 
+# Ids and counts are 32-bit integer columns: a larger number from a URL or a body must not reach the database
+# (PostgreSQL refuses it with an error, which would be a 500).
+MAX_INT = 2**31 - 1
+
+
+def is_db_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_INT <= value <= MAX_INT
+
+
 def get_visible(competition_id: int, user: User) -> Competition:
-    competition = db.session.get(Competition, competition_id)
+    competition = db.session.get(Competition, competition_id) if is_db_int(competition_id) else None
     if competition is None or not can_view(user, competition):
         raise NotFound(_("No such competition."))
     return competition
@@ -113,10 +122,37 @@ def list_competitions(*, user: User, filters: CompetitionFilters) -> list[Compet
 # --- building from a spec -------------------------------------------------------------------------------
 
 
+STORED_PLACES = 4  # weights, ratios and the anomaly threshold are Numeric(5, 4) columns
+MAX_QUOTA = 100_000
+
+
+def _places(value: Decimal) -> int:
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
+def _storage_details(spec: CompetitionSpec) -> list[dict]:
+    """What the columns could not keep as given: more decimal places than they store (weights that sum to 1
+    would be rounded into weights that do not) or a quota beyond a 32-bit integer."""
+    fractions = [(f"rounds[{i}].weight", r.weight) for i, r in enumerate(spec.rounds)]
+    fractions += [(f"awards[{i}].ratio", a.ratio) for i, a in enumerate(spec.awards)]
+    fractions.append(("scoring.anomaly_threshold", spec.scoring.anomaly_threshold))
+    details = [
+        {"field": field, "message": _("At most %(places)s decimal places.", places=STORED_PLACES)}
+        for field, value in fractions
+        if _places(value) > STORED_PLACES
+    ]
+    if spec.quota_per_university is not None and spec.quota_per_university > MAX_QUOTA:
+        problem = Problem("quota_per_university", "range", {"min": 1, "max": MAX_QUOTA})
+        details.append({"field": problem.field, "message": spec_problem_message(problem)})
+    return details
+
+
 def _parse(data: dict) -> CompetitionSpec:
     spec, problems = parse_spec(data, tz=local_zone())
-    if problems:
-        details = [{"field": p.field, "message": spec_problem_message(p)} for p in problems]
+    details = [{"field": p.field, "message": spec_problem_message(p)} for p in problems]
+    if spec is not None:
+        details += _storage_details(spec)
+    if details:
         raise ValidationFailed(
             _("The competition was not saved: please correct the marked fields."), details=details
         )
@@ -184,7 +220,9 @@ def _apply(competition: Competition, spec: CompetitionSpec, university: Universi
 def create_competition(*, data: dict, by: User, copied_from: Competition | None = None) -> Competition:
     spec = _parse(data)
     university = _owner(spec, by)
-    competition = Competition(status="draft", created_by_id=by.id, copied_from_id=copied_from.id if copied_from else None)
+    competition = Competition(
+        status="draft", created_by_id=by.id, copied_from_id=copied_from.id if copied_from else None
+    )
     _apply(competition, spec, university)
     db.session.add(competition)
     db.session.flush()
@@ -287,6 +325,12 @@ def copy_competition(
     *, source: Competition, year: int, by: User, university: str | None = None
 ) -> Competition:
     """Next year's contest from this year's: same rubric and rules, dates moved by the difference in years."""
+    if not YEARS[0] <= year <= YEARS[1]:  # checked before the dates move: year 10000 has no datetime
+        problem = Problem("year", "range", {"min": YEARS[0], "max": YEARS[1]})
+        raise ValidationFailed(
+            _("The competition was not saved: please correct the marked fields."),
+            details=[{"field": "year", "message": spec_problem_message(problem)}],
+        )
     data = to_spec_dict(source)
     shift = year - source.year
     data["year"] = year

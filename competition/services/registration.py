@@ -18,7 +18,7 @@ from ..models._base import utcnow
 from ..pagination import Page, PageRequest
 from ..permissions import is_organizer, university_ids
 from . import audit
-from .competitions import can_manage
+from .competitions import can_manage, is_db_int
 from .messages import refusal_message
 
 ACTIVE_STATUSES = ("pending", "approved")
@@ -93,7 +93,7 @@ def register(*, competition: Competition, group_id: int, staff: Staff, by: User)
         raise Forbidden(_("You may not register this person."))
     if competition.level == "school" and staff.university_id != competition.university_id:
         raise NotFound(_("No such competition."))
-    group = db.session.get(CompetitionGroup, group_id) if isinstance(group_id, int) else None
+    group = db.session.get(CompetitionGroup, group_id) if is_db_int(group_id) else None
     if group is None or group.competition_id != competition.id:
         raise ValidationFailed(
             _("Choose one of the competition's groups."),
@@ -154,7 +154,7 @@ def can_decide(user: User, entry: Entry) -> bool:
 
 def get_entry(entry_id: int, user: User) -> Entry:
     """An entry the user may see (their own, their university's, or any as the competition's organizer)."""
-    entry = db.session.get(Entry, entry_id)
+    entry = db.session.get(Entry, entry_id) if is_db_int(entry_id) else None
     if entry is None:
         raise NotFound(_("No such entry."))
     own = any(g.role == Role.STAFF and g.staff_id == entry.staff_id for g in user.roles)

@@ -357,3 +357,118 @@ def test_backup_on_postgresql_points_to_pg_dump(runner, ctx, tmp_path):
     target = tmp_path / "backup.db"
     refused(runner.invoke(args=["backup", str(target)]), "pg_dump")
     assert not target.exists()
+
+
+# --- demo competitions -----------------------------------------------------------------------------------
+
+
+def test_demo_has_competitions_in_every_state(runner, ctx, logins_file):
+    from datetime import UTC, datetime
+
+    from competition.models import Competition, DrawRecord, Entry
+    from competition.services.registration import refusals_for
+
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    now = datetime.now(UTC).replace(tzinfo=None)
+    contests = db.session.scalars(select(Competition)).all()
+    by_status = {c.status: c for c in contests}
+    assert len(contests) == len(by_status) == 5
+    assert set(by_status) == {"draft", "registration_open", "registration_closed", "scoring", "published"}
+    shape = {
+        status: (c.kind, c.level, c.university.code if c.university else None)
+        for status, c in by_status.items()
+    }
+    assert shape == {
+        "registration_open": ("teaching", "provincial", None),
+        "registration_closed": ("drill", "provincial", None),
+        "scoring": ("teaching", "school", "DHUT"),
+        "draft": ("drill", "school", "LJNU"),
+        "published": ("drill", "school", "NSMU"),
+    }
+    # A competition belongs to the year its registration opens in (this year, loaded in late November).
+    assert all(c.year == c.registration_opens.year and str(c.year) in c.name for c in contests)
+
+    def entries(competition) -> list[Entry]:
+        return db.session.scalars(select(Entry).where(Entry.competition_id == competition.id)).all()
+
+    def statuses(competition) -> dict[str, int]:
+        counted: dict[str, int] = {}
+        for entry in entries(competition):
+            counted[entry.status] = counted.get(entry.status, 0) + 1
+        return counted
+
+    # Open now, for weeks yet; quota 8; pending and approved entries from several universities, one rejected.
+    teaching = by_status["registration_open"]
+    assert teaching.registration_opens < now < teaching.registration_closes
+    assert (
+        teaching.registration_closes - now > (teaching.registration_closes - teaching.registration_opens) / 2
+    )
+    assert teaching.quota_per_university == 8 and teaching.max_age == 40
+    assert statuses(teaching) == {"pending": 9, "approved": 10, "rejected": 1}
+    assert len({e.university_id for e in entries(teaching)}) >= 4
+    approved_per_university: dict[int, int] = {}
+    for entry in entries(teaching):
+        assert teaching.registration_opens <= entry.created_at < now
+        if entry.status == "approved":
+            approved_per_university[entry.university_id] = (
+                approved_per_university.get(entry.university_id, 0) + 1
+            )
+    assert len(approved_per_university) >= 3 and max(approved_per_university.values()) <= 8
+    [rejected] = [e for e in entries(teaching) if e.status == "rejected"]
+    assert rejected.reason
+    assert all(e.draw_no is None for e in entries(teaching))
+
+    # Closed in the past and drawn: every approved entry numbered 1..n within its group, nobody else.
+    for status in ("registration_closed", "scoring", "published"):
+        contest = by_status[status]
+        assert contest.registration_opens < contest.registration_closes < now
+        approved = [e for e in entries(contest) if e.status == "approved"]
+        assert len(approved) >= 10
+        assert all(e.draw_no is None for e in entries(contest) if e.status != "approved")
+        for group_id in {e.group_id for e in approved}:
+            numbers = sorted(e.draw_no for e in approved if e.group_id == group_id)
+            assert numbers == list(range(1, len(numbers) + 1))
+        assert db.session.scalar(select(func.count()).where(DrawRecord.competition_id == contest.id)) == len(
+            contest.groups
+        )
+        for entry in entries(contest):
+            assert contest.registration_opens <= entry.created_at < contest.registration_closes
+            if entry.approved_at:
+                assert entry.created_at <= entry.approved_at < contest.registration_closes
+    assert statuses(by_status["registration_closed"]) == {"approved": 19, "rejected": 1}
+    assert statuses(by_status["scoring"]) == {"approved": 16, "rejected": 2, "withdrawn": 1}
+    assert statuses(by_status["published"]) == {"approved": 14, "rejected": 1}
+
+    draft = by_status["draft"]
+    assert entries(draft) == [] and now < draft.registration_opens
+
+    # The history is audited: every transition, every draw, every entry's registration and decision.
+    transitions = db.session.scalars(
+        select(AuditLog).where(AuditLog.action == "competition.transition")
+    ).all()
+    assert len(transitions) == 0 + 1 + 2 + 3 + 4  # draft 0, open 1, closed 2, scoring 3, published 4
+    assert all(t.at < now for t in transitions)
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "competition.draw")) == 3
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "entry.register")) == sum(
+        len(entries(c)) for c in contests
+    )
+
+    # The three DHUT demo accounts: the young teacher may still register for the open contest, the senior
+    # one is refused by age, the admin and logistics person is in the provincial drill.
+    accounts = {
+        member.category + ("-young" if member.birth_date.year >= 1990 else ""): member
+        for member in db.session.scalars(select(Staff).join(RoleGrant, RoleGrant.staff_id == Staff.id))
+    }
+    young, senior, office = (
+        accounts["teaching_research-young"],
+        accounts["teaching_research"],
+        accounts["admin_logistics"],
+    )
+    assert refusals_for(teaching, young) == []
+    assert "age" in [r.field for r in refusals_for(teaching, senior)]
+    assert not any(e.staff_id in (young.id, senior.id) for e in entries(teaching))
+    [office_entry] = [e for e in entries(by_status["registration_closed"]) if e.staff_id == office.id]
+    assert office_entry.status == "approved" and office_entry.draw_no is not None
+    [young_entry] = [e for e in entries(by_status["scoring"]) if e.staff_id == young.id]
+    assert young_entry.status == "approved" and young_entry.draw_no is not None
