@@ -53,17 +53,32 @@ def can_manage(user: User, competition: Competition) -> bool:
 
 
 def can_view(user: User, competition: Competition) -> bool:
-    """Everyone sees provincial competitions; a school-level one is seen inside its university only."""
+    """Everyone sees provincial competitions; a school-level one is seen inside its university only.
+
+    A draft is seen only by those who may run it: its rules are not yet settled or announced.
+    """
+    if competition.status == "draft":
+        return can_manage(user, competition)
     if is_organizer(user) or competition.level == "provincial":
         return user.is_authenticated
     return competition.university_id in university_ids(user)
 
 
 def visible_query(user: User):
+    """The competitions ``can_view`` allows, as one query."""
     stmt = select(Competition)
     if not is_organizer(user):
         mine = university_ids(user) or {-1}
-        stmt = stmt.where(or_(Competition.level == "provincial", Competition.university_id.in_(mine)))
+        managed = university_ids(user, Role.UNIVERSITY_ADMIN) or {-1}
+        stmt = stmt.where(
+            or_(
+                (Competition.status != "draft")
+                & or_(Competition.level == "provincial", Competition.university_id.in_(mine)),
+                (Competition.status == "draft")
+                & (Competition.level == "school")
+                & Competition.university_id.in_(managed),
+            )
+        )
     return stmt
 
 
@@ -218,6 +233,8 @@ def _apply(competition: Competition, spec: CompetitionSpec, university: Universi
 
 
 def create_competition(*, data: dict, by: User, copied_from: Competition | None = None) -> Competition:
+    if not (is_organizer(by) or university_ids(by, Role.UNIVERSITY_ADMIN)):
+        raise Forbidden(_("Only organizers and university union admins set up competitions."))
     spec = _parse(data)
     university = _owner(spec, by)
     competition = Competition(

@@ -130,4 +130,6 @@ def refusal_message(refusal) -> str:
         return _("Your university's quota of %(quota)s entries is full.", quota=p.get("quota"))
     if code == "already_registered":
         return _("Already registered for this competition.")
+    if code == "rejected":
+        return _("Your entry was not approved by your union: %(reason)s", reason=p.get("reason") or "—")
     return _("Not eligible.")

@@ -61,13 +61,20 @@ def existing_entry(competition: Competition, staff: Staff) -> Entry | None:
 def refusals_for(competition: Competition, staff: Staff) -> list[Refusal]:
     """Every reason this person may not register now (empty: they may). Used by pages to explain."""
     entry = existing_entry(competition, staff)
-    return check_registration(
+    refusals = check_registration(
         rules_of(competition),
         Candidate(category=staff.category, birth_date=staff.birth_date),
         now=utcnow(),
         approved_of_university=approved_count(competition, staff.university_id),
         already_registered=entry is not None and entry.status != "withdrawn",
     )
+    # A rejected entry stands (one entry per person and competition): say so, with the union's reason.
+    if entry is not None and entry.status == "rejected":
+        refusals = [
+            Refusal("duplicate", "rejected", {"reason": entry.reason or ""}) if r.field == "duplicate" else r
+            for r in refusals
+        ]
+    return refusals
 
 
 def not_eligible(refusals: list[Refusal]) -> ValidationFailed:

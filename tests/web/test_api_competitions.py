@@ -523,6 +523,36 @@ def catalogue(org, login):
     return {key: c["id"] for key, c in made.items()}
 
 
+@pytest.fixture
+def announced(catalogue):
+    """The catalogue with registration open: drafts are seen only by those who run them."""
+    for competition_id in catalogue.values():
+        set_status(competition_id, "registration_open")
+    return catalogue
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("org", {"prov", "zju", "hzu"}),
+        ("zju_admin", {"zju"}),
+        ("hzu_admin", {"hzu"}),
+        ("zju_staff", set()),
+        ("zju_judge", set()),
+    ],
+)
+def test_drafts_are_seen_only_by_those_who_run_them(org, login, username, expected):
+    drafts = {
+        "prov": create(org, body())["id"],
+        "zju": create(login("zju_admin"), school("ZJU"))["id"],
+        "hzu": create(login("hzu_admin"), school("HZU"))["id"],
+    }
+    api = login(username)
+    assert sorted(c["id"] for c in api.get("/competitions").get_json()) == sorted(drafts[k] for k in expected)
+    for key, competition_id in drafts.items():
+        assert api.get(f"/competitions/{competition_id}").status_code == (200 if key in expected else 404)
+
+
 @pytest.mark.parametrize(
     ("username", "expected"),
     [
@@ -533,11 +563,11 @@ def catalogue(org, login):
         ("zju_judge", {"prov", "prov_2025", "zju", "zju_drill"}),
     ],
 )
-def test_list_is_scoped(login, catalogue, username, expected):
+def test_list_is_scoped(login, announced, username, expected):
     response = login(username).get("/competitions")
     assert response.status_code == 200
     items = response.get_json()
-    assert sorted(c["id"] for c in items) == sorted(catalogue[k] for k in expected)
+    assert sorted(c["id"] for c in items) == sorted(announced[k] for k in expected)
     assert all(set(c) >= COMPETITION_FIELDS for c in items)
 
 
@@ -558,7 +588,8 @@ def test_list_is_scoped(login, catalogue, username, expected):
         ("hzu_admin", {"kind": "teaching"}, {"prov", "hzu"}),
     ],
 )
-def test_list_filters(login, catalogue, username, params, expected):
+def test_list_filters(login, announced, username, params, expected):
+    catalogue = announced
     response = login(username).get("/competitions", **params)
     assert response.status_code == 200
     assert {c["id"] for c in response.get_json()} == {catalogue[k] for k in expected}
@@ -620,7 +651,8 @@ def test_detail_shape(org):
         ("org", "hzu", 200),
     ],
 )
-def test_detail_out_of_scope_is_404(login, catalogue, username, key, status):
+def test_detail_out_of_scope_is_404(login, announced, username, key, status):
+    catalogue = announced
     response = login(username).get(f"/competitions/{catalogue[key]}")
     if status == 404:
         error_of(response, 404, "not_found")
@@ -695,8 +727,8 @@ def test_put_after_the_draft_is_409_not_editable(org, status):
 @pytest.mark.parametrize(
     ("username", "key", "status"),
     [
-        ("zju_admin", "prov", 403),
-        ("zju_staff", "zju", 403),
+        ("zju_admin", "prov", 404),  # a draft is seen only by those who run it
+        ("zju_staff", "zju", 404),
         ("hzu_admin", "zju", 404),
         ("zju_admin", "zju", 200),
     ],
@@ -767,7 +799,7 @@ def test_copy_needs_a_year_and_the_right_to_create(login, catalogue):
         assert [d["field"] for d in error["details"]] == ["year"]
     before = count(Competition)
     error_of(
-        login("zju_admin").post(f"/competitions/{catalogue['prov']}/copy", {"year": 2027}), 403, "forbidden"
+        login("zju_admin").post(f"/competitions/{catalogue['prov']}/copy", {"year": 2027}), 404, "not_found"
     )
     error_of(
         login("hzu_admin").post(f"/competitions/{catalogue['zju']}/copy", {"year": 2027}), 404, "not_found"
@@ -847,10 +879,10 @@ def test_scoring_without_any_entry_is_allowed(org):
 @pytest.mark.parametrize(
     ("username", "key", "status"),
     [
-        ("zju_admin", "prov", 403),
-        ("zju_staff", "prov", 403),
-        ("zju_judge", "prov", 403),
-        ("zju_staff", "zju", 403),
+        ("zju_admin", "prov", 404),  # drafts are invisible to those who do not run them
+        ("zju_staff", "prov", 404),
+        ("zju_judge", "prov", 404),
+        ("zju_staff", "zju", 404),
         ("hzu_admin", "zju", 404),
         ("zju_admin", "zju", 200),
         ("org", "hzu", 200),

@@ -478,6 +478,7 @@ def test_entry_list_refuses_malformed_parameters(org, contest, entries, params, 
 
 def test_entries_of_a_competition_out_of_scope_are_404(login, people):
     hzu_contest = create(login("hzu_admin"), school("HZU"))
+    set_status(hzu_contest["id"], "registration_open")
     error_of(login("zju_admin").get(f"/competitions/{hzu_contest['id']}/entries"), 404, "not_found")
     error_of(login("zju_staff").get(f"/competitions/{hzu_contest['id']}/entries"), 404, "not_found")
     assert listed(login("hzu_staff"), hzu_contest)["total"] == 0
