@@ -10,14 +10,16 @@ from __future__ import annotations
 import random
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
 from .demo_contests import load_demo_contests
+from .demo_coverage import load_demo_coverage
 from .demo_data import (
     COMPOUND_SURNAMES,
     DEFAULT_OFFICE_TITLES,
@@ -260,6 +262,8 @@ def load_demo(*, seed: int = 2026) -> str:
             Login(username, password, role, f"{largest_spec.name} {largest_spec.code}", row["name"])
         )
     load_demo_contests(rng=rng)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    load_demo_coverage(rng=rng, year=today.year, today=today)
 
     total = sum(len(rows) for rows in staff_by_university.values())
     db.session.flush()

@@ -472,3 +472,16 @@ def test_demo_has_competitions_in_every_state(runner, ctx, logins_file):
     assert office_entry.status == "approved" and office_entry.draw_no is not None
     [young_entry] = [e for e in entries(by_status["scoring"]) if e.staff_id == young.id]
     assert young_entry.status == "approved" and young_entry.draw_no is not None
+
+
+def test_demo_coverage_ranges_from_far_behind_to_nearly_there(runner, ctx):
+    """The dashboards have a story to tell after the README's first command."""
+    from competition.services.coverage import province_coverage
+    from competition.services.roster import local_today
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    figures = province_coverage(year=local_today().year)
+    rates = {item["university"]: item["rate"]["total"] for item in figures["items"]}
+    assert max(rates.values()) > 0.9 and min(rates.values()) < 0.4
+    assert len({round(r, 1) for r in rates.values()}) >= 4
+    assert 0 < figures["totals"]["rate"] < 1
