@@ -1,0 +1,139 @@
+// The competition set-up form: rows added from <template> elements and removed, input names renumbered
+// (rounds-0-criteria-1-max_score), running sums of round weights, criteria maxima and award shares, and the
+// university field shown only for school-level competitions. No dependencies; no inline script (CSP).
+(function () {
+  "use strict";
+
+  var NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+  function rowsOf(container) {
+    return Array.prototype.filter.call(container.children, function (el) {
+      return el.hasAttribute("data-row");
+    });
+  }
+
+  function ownedBy(row, el) {
+    return el.closest("[data-row]") === row;
+  }
+
+  // "rounds-1-criteria-0" for the first criterion of the second round.
+  function prefixOf(row) {
+    var parts = [];
+    var node = row;
+    while (node) {
+      var container = node.parentElement;
+      parts.unshift(node.getAttribute("data-row") + "-" + rowsOf(container).indexOf(node));
+      node = container.parentElement ? container.parentElement.closest("[data-row]") : null;
+    }
+    return parts.join("-");
+  }
+
+  function renumber(form) {
+    form.querySelectorAll("[data-row]").forEach(function (row) {
+      var prefix = prefixOf(row);
+      var index = rowsOf(row.parentElement).indexOf(row);
+      row.querySelectorAll("[data-field]").forEach(function (input) {
+        if (!ownedBy(row, input)) { return; }
+        input.name = prefix + "-" + input.getAttribute("data-field");
+        input.id = "f-" + input.name;
+      });
+      row.querySelectorAll("[data-label-for]").forEach(function (label) {
+        if (ownedBy(row, label)) { label.htmlFor = "f-" + prefix + "-" + label.getAttribute("data-label-for"); }
+      });
+      row.querySelectorAll("[data-row-number]").forEach(function (span) {
+        if (ownedBy(row, span)) { span.textContent = String(index + 1); }
+      });
+      if (row.getAttribute("data-row") === "rounds") {
+        row.id = "f-" + prefix;
+        var criteria = row.querySelector("[data-list]");
+        if (criteria) { criteria.id = "f-" + prefix + "-criteria"; }
+      }
+    });
+  }
+
+  function numberOf(input) {
+    var text = (input.value || "").trim().replace(/%$/, "");
+    return NUMBER.test(text) ? parseFloat(text) : NaN;
+  }
+
+  function total(inputs) {
+    var sum = 0;
+    inputs.forEach(function (input) {
+      var value = numberOf(input);
+      if (!isNaN(value)) { sum += value; }
+    });
+    return Math.round(sum * 10000) / 10000;
+  }
+
+  function show(el, visible) {
+    if (el) { el.hidden = !visible; }
+  }
+
+  function updateSums(form) {
+    form.querySelectorAll("[data-row=rounds]").forEach(function (round) {
+      var out = round.querySelector("[data-max-total]");
+      if (out) { out.textContent = String(total(round.querySelectorAll("[data-max-score]"))); }
+    });
+    var weights = total(form.querySelectorAll("[data-weight]"));
+    var weightsOut = form.querySelector("[data-weights-total]");
+    if (weightsOut) {
+      weightsOut.textContent = String(weights);
+      show(form.querySelector("[data-weights-warning]"), weights !== 100);
+      show(form.querySelector("[data-weights-ok]"), weights === 100);
+    }
+    var ratios = total(form.querySelectorAll("[data-ratio]"));
+    var ratiosOut = form.querySelector("[data-ratios-total]");
+    if (ratiosOut) {
+      ratiosOut.textContent = String(ratios);
+      show(form.querySelector("[data-ratios-warning]"), ratios > 100);
+    }
+  }
+
+  function addRow(form, button) {
+    var template = document.getElementById(button.getAttribute("data-add-row"));
+    var list = button.closest("[data-list]");
+    var rows = list && list.querySelector(":scope > [data-rows]");
+    if (!template || !rows) { return; }
+    var row = template.content.firstElementChild.cloneNode(true);
+    rows.appendChild(row);
+    renumber(form);
+    updateSums(form);
+    var first = row.querySelector("input, select, textarea");
+    if (first) { first.focus(); }
+  }
+
+  function removeRow(form, button) {
+    var row = button.closest("[data-row]");
+    var list = row.parentElement.closest("[data-list]");
+    row.remove();
+    renumber(form);
+    updateSums(form);
+    var add = list && list.querySelector("[data-add-row]");
+    if (add) { add.focus(); }
+  }
+
+  function followLevel(select) {
+    var scope = select.form || document;
+    scope.querySelectorAll("[data-school-only]").forEach(function (el) {
+      el.hidden = select.value === "provincial";
+    });
+  }
+
+  document.querySelectorAll("[data-level-select]").forEach(function (select) {
+    followLevel(select);
+    select.addEventListener("change", function () { followLevel(select); });
+  });
+
+  var form = document.querySelector("[data-competition-form]");
+  if (!form) { return; }
+  form.addEventListener("click", function (event) {
+    var add = event.target.closest("[data-add-row]");
+    if (add) { addRow(form, add); return; }
+    var remove = event.target.closest("[data-remove-row]");
+    if (remove) { removeRow(form, remove); }
+  });
+  form.addEventListener("input", function () { updateSums(form); });
+  updateSums(form);
+  var errors = document.getElementById("form-errors");
+  if (errors) { errors.focus(); }
+})();
