@@ -17,6 +17,14 @@ ROLE_LABELS = {
     "staff": _l("Staff member"),
 }
 
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "registration_open": _l("Registration open"),
+    "registration_closed": _l("Registration closed"),
+    "scoring": _l("Scoring"),
+    "published": _l("Published"),
+}
+
 
 def label(table: dict, value) -> str:
     return str(table.get(value, value or "")) if value is not None else ""

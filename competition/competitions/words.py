@@ -6,13 +6,8 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "registration_open": _l("Registration open"),
-    "registration_closed": _l("Registration closed"),
-    "scoring": _l("Scoring"),
-    "published": _l("Published"),
-}
+from ..labels import STATUS_LABELS  # shared with the services' messages
+
 STATUS_ICONS = {
     "draft": "pencil-square",
     "registration_open": "door-open",

@@ -74,7 +74,8 @@ def check_registration(
 
     ``now`` is naive UTC. ``approved_of_university`` counts the *approved* entries of the candidate's
     university; ``already_registered`` is true when the person has an entry in this competition that is not
-    withdrawn (a rejected entry stands: the union has decided, and the service words it with the reason). Refusals come in the order category, age, window, quota, duplicate, all of them:
+    withdrawn (a rejected entry stands: the union has decided, and the service words it with the reason).
+    Refusals come in the order category, age, window, quota, duplicate, all of them:
 
     - ("category", "category_not_eligible", {"category": c}) when the post category is not open;
     - ("age", "age_unknown", {}) when there is an age limit and no birth date on the roster;

@@ -18,6 +18,7 @@ from ..domain.competition_spec import YEARS, CompetitionSpec, Problem, parse_spe
 from ..enums import Role
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..labels import STATUS_LABELS, label
 from ..models import (
     AwardLevel,
     Competition,
@@ -408,8 +409,8 @@ def transition(*, competition: Competition, to: str, by: User) -> Competition:
     if not lifecycle.can_transition(competition.status, to):
         raise Conflict(
             _(
-                "A competition in this state cannot go there: the next step is %(next)s.",
-                next=lifecycle.next_status(competition.status) or "—",
+                "A competition in this state cannot go there: the next step is “%(next)s”.",
+                next=label(STATUS_LABELS, lifecycle.next_status(competition.status)) or "—",
             ),
             code="invalid_transition",
         )

@@ -34,8 +34,11 @@ def row_error_message(error) -> str:
     if code == "future_date":
         return _("The date %(value)s is in the future.", value=p.get("value"))
     if code == "implausible_date":
-        return _("The date %(value)s is before %(earliest)s: please check it.", value=p.get("value"),
-                 earliest=p.get("earliest", "1920-01-01")[:4])
+        return _(
+            "The date %(value)s is before %(earliest)s: please check it.",
+            value=p.get("value"),
+            earliest=p.get("earliest", "1920-01-01")[:4],
+        )
     if code == "bad_gender":
         return _("Unknown gender “%(value)s”: use 男 or 女.", value=p.get("value"))
     if code == "bad_phone":
@@ -106,16 +109,17 @@ def refusal_message(refusal) -> str:
     code = refusal.code
     if code == "category_not_eligible":
         return _(
-            "This competition is not open to your post category (%(category)s).",
+            "This competition is not open to the post category %(category)s.",
             category=label(CATEGORY_LABELS, p.get("category")),
         )
     if code == "age_unknown":
         return _(
-            "This competition has an age limit and your birth date is not in the roster: ask your union."
+            "This competition has an age limit and the roster has no birth date for this person: "
+            "ask the union."
         )
     if code == "too_old":
         return _(
-            "You are %(age)s on %(date)s; the limit is %(max_age)s.",
+            "Aged %(age)s on %(date)s; the age limit is %(max_age)s.",
             age=p.get("age"),
             date=_local(p.get("reference_date")),
             max_age=p.get("max_age"),
@@ -127,9 +131,9 @@ def refusal_message(refusal) -> str:
     if code == "closed":
         return _("Registration closed on %(closes)s.", closes=_local(p.get("closes")))
     if code == "quota_full":
-        return _("Your university's quota of %(quota)s entries is full.", quota=p.get("quota"))
+        return _("The university's quota of %(quota)s entries is full.", quota=p.get("quota"))
     if code == "already_registered":
         return _("Already registered for this competition.")
     if code == "rejected":
-        return _("Your entry was not approved by your union: %(reason)s", reason=p.get("reason") or "—")
+        return _("The entry was not approved by the union: %(reason)s", reason=p.get("reason") or "—")
     return _("Not eligible.")

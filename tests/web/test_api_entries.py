@@ -604,7 +604,7 @@ def test_admin_approves_within_the_quota_and_is_refused_beyond_it(org, login, pe
         assert admin.post(f"/entries/{entry_id}/approve").status_code == 200
     response = admin.post(f"/entries/{ids[2]}/approve", **{"Accept-Language": "en"})
     [detail] = error_of(response, 422, "not_eligible")["details"]
-    assert detail == {"field": "quota", "message": "Your university's quota of 2 entries is full."}
+    assert detail == {"field": "quota", "message": "The university's quota of 2 entries is full."}
     assert entry(ids[2]).status == "pending"
     assert len(audit_rows("entry.approve")) == 2
     # The organizer is held to the quota as well; another university is not.
