@@ -61,11 +61,13 @@ def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .competitions import bp as competitions_bp
+    from .coverage import bp as coverage_bp
     from .main import bp as main_bp
     from .registration import bp as registration_bp
     from .staff import bp as staff_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, staff_bp, competitions_bp, registration_bp, api_bp):
+    blueprints = (main_bp, auth_bp, admin_bp, staff_bp, competitions_bp, registration_bp, coverage_bp, api_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

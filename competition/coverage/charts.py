@@ -1,0 +1,116 @@
+"""What the pages show of a report: percentages, status words, and the charts' data (the tables' figures)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..services.reports import Figure, Report, people_to_target
+
+# Colour is never the only signal: each status has its symbol and its words (and a decal in the charts).
+STATUS = {
+    "ok": ("✓", _l("Meets the target")),
+    "warn": ("!", _l("On the way")),
+    "bad": ("✗", _l("Far from the target")),
+    "none": ("–", _l("No roster yet")),
+}
+# A staff member's entries: an icon and a word beside the colour (the same words as the registration pages).
+ENTRY_STATUS = {
+    "pending": (_l("Pending review"), "hourglass-split", "text-bg-warning"),
+    "approved": (_l("Approved"), "check-circle-fill", "text-bg-success"),
+    "rejected": (_l("Not approved"), "x-circle-fill", "text-bg-danger"),
+    "withdrawn": (_l("Withdrawn"), "box-arrow-left", "text-bg-secondary"),
+}
+
+
+def pct(value) -> str:
+    """A rate as people read it: 0.8645 → 86.5% (half-up, one decimal), the same on every page and chart."""
+    number = (Decimal(str(value)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{number}%"
+
+
+def symbol(status: str) -> str:
+    return STATUS[status][0]
+
+
+def status_words(status: str) -> str:
+    return str(STATUS[status][1])
+
+
+def _legend(report: Report) -> dict[str, str]:
+    target, warning = pct(report.thresholds.target), pct(report.thresholds.warning)
+    return {
+        "ok": f"✓ {STATUS['ok'][1]} (≥ {target})",
+        "warn": f"! {STATUS['warn'][1]} ({warning}–{target})",
+        "bad": f"✗ {STATUS['bad'][1]} (< {warning})",
+    }
+
+
+def _bar(name: str, f: Figure, url: str) -> dict:
+    label = f"{symbol(f.status)} {pct(f.rate)}" if f.status != "none" else f"– {STATUS['none'][1]}"
+    # Rows without staff are drawn with the far-off bars (an empty bar, its words in the label).
+    return {
+        "name": name,
+        "value": float(Decimal(str(f.rate)) * 100),
+        "label": label,
+        "status": "bad" if f.status == "none" else f.status,
+        "url": url,
+    }
+
+
+def _bars(report: Report, rows: list[dict], title: str) -> dict:
+    rows.sort(key=lambda r: (-r["value"], r["name"]))
+    return {
+        "kind": "bars",
+        "title": title,
+        "rows": rows,
+        "target": float(report.thresholds.target * 100),
+        "targetLabel": _("Target %(pct)s", pct=pct(report.thresholds.target)),
+        "legend": _legend(report),
+        "axis": _("Coverage (%)"),
+    }
+
+
+def province_bars(report: Report) -> dict:
+    rows = [
+        _bar(u.name, u.total, url_for("coverage.show_university", code=u.code, year=report.year))
+        for u in report.universities
+    ]
+    return _bars(report, rows, _("Coverage per university"))
+
+
+def department_bars(report: Report) -> dict:
+    assert report.university is not None
+    code = report.university.code
+    rows = [
+        _bar(name, f, url_for("coverage.list_uncovered", code=code, year=report.year, department=name))
+        for name, f in report.departments
+    ]
+    return _bars(report, rows, _("Coverage per department"))
+
+
+def month_label(month: str) -> str:
+    """The month "2026-03" as 3月 (Mar in English)."""
+    year, number = (int(part) for part in month.split("-"))
+    return format_date(date(year, number, 1), "MMM")
+
+
+def trend(report: Report) -> dict:
+    headcount = report.total.headcount
+    needed = people_to_target(0, headcount, report.thresholds.target)
+    return {
+        "kind": "trend",
+        "title": _("Covered staff, month by month"),
+        "months": [month_label(m["month"]) for m in report.trend],
+        "values": [m["covered"] for m in report.trend],
+        "headcount": headcount,
+        "target": needed,
+        "targetLabel": _("Target: %(n)d people", n=needed),
+        "series": _("Covered staff (cumulative)"),
+        "axis": _("People"),
+    }

@@ -1,0 +1,142 @@
+"""The dashboards (province and university), the organizer's thresholds, and a staff member's own page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..api.coverage import year_arg
+from ..enums import Role
+from ..errors import Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..permissions import (
+    is_organizer,
+    managed_university_or_404,
+    role_required,
+    university_ids,
+    visible_universities,
+)
+from ..services import participations, registration, reports
+from ..services import settings as settings_service
+from . import bp, charts
+from .forms import ThresholdsForm
+
+
+@bp.app_template_filter("pct")
+def _pct(value) -> str:
+    return charts.pct(value)
+
+
+@bp.app_template_global("status_symbol")
+def _status_symbol(status: str) -> str:
+    return charts.symbol(status)
+
+
+@bp.app_template_global("status_words")
+def _status_words(status: str) -> str:
+    return charts.status_words(status)
+
+
+def screen_mode() -> bool:
+    """``?mode=screen``: the projector view (large labels, no hover, reloads every minute)."""
+    return request.args.get("mode") == "screen"
+
+
+def page_context(year: int) -> dict:
+    return {"year": year, "years": reports.available_years(), "screen": screen_mode()}
+
+
+def _thresholds_form() -> ThresholdsForm:
+    limits = settings_service.thresholds()
+    return ThresholdsForm(formdata=None, target=limits.target * 100, warning=limits.warning * 100)
+
+
+def _province_page(year: int, form: ThresholdsForm, status: int = 200):
+    report = reports.province_report(year=year)
+    return render_template(
+        "coverage/province.html",
+        report=report,
+        form=form,
+        bars=charts.province_bars(report),
+        trend=charts.trend(report),
+        **page_context(year),
+    ), status
+
+
+@bp.get("/")
+@login_required
+def show_province():
+    """Organizers see the province; a university admin is taken to their own university."""
+    if not is_organizer(current_user):
+        mine = university_ids(current_user, Role.UNIVERSITY_ADMIN)
+        if not mine:
+            raise Forbidden(_("You are not allowed to do this."))
+        own = next(u for u in visible_universities(current_user) if u.id in mine)
+        args = {k: request.args.get(k) for k in ("year", "mode")}
+        return redirect(url_for("coverage.show_university", code=own.code, **args))
+    return _province_page(year_arg(), _thresholds_form())
+
+
+@bp.post("/thresholds")
+@role_required(Role.ORGANIZER)
+def set_thresholds():
+    year = year_arg()
+    form = ThresholdsForm()
+    if not form.validate_on_submit():  # CSRFProtect has already refused a missing or stale token (400)
+        return _province_page(year, form, 422)
+    try:
+        limits = settings_service.set_thresholds(
+            target=form.target.data / Decimal(100), warning=form.warning.data / Decimal(100), by=current_user
+        )
+    except ValidationFailed as error:
+        db.session.rollback()
+        form.target.errors = [error.message]
+        return _province_page(year, form, 422)
+    db.session.commit()
+    flash(
+        _(
+            "Thresholds saved: target %(target)s, warning below %(warning)s.",
+            target=charts.pct(limits.target),
+            warning=charts.pct(limits.warning),
+        ),
+        "success",
+    )
+    return redirect(url_for("coverage.show_province", year=year))
+
+
+@bp.get("/<code>")
+@login_required
+def show_university(code: str):
+    university = managed_university_or_404(code, current_user)
+    year = year_arg()
+    report = reports.university_report(university=university, year=year)
+    return render_template(
+        "coverage/university.html",
+        report=report,
+        university=university,
+        bars=charts.department_bars(report),
+        trend=charts.trend(report),
+        **page_context(year),
+    )
+
+
+@bp.get("/me")
+@role_required(Role.STAFF)
+def show_mine():
+    """A staff member's participation this year: entries in competitions and offline events."""
+    staff = registration.staff_of(current_user)
+    if staff is None:
+        raise NotFound(_("Your account is not linked to a staff record."))
+    year = year_arg()
+    return render_template(
+        "coverage/me.html",
+        staff=staff,
+        mine=participations.participation_of(staff=staff, year=year),
+        entry_status=charts.ENTRY_STATUS,
+        as_of=datetime.now(UTC),
+        **page_context(year),
+    )
