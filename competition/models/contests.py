@@ -174,6 +174,8 @@ class Entry(db.Model):
         Index("ix_entry_competition_university_status", "competition_id", "university_id", "status"),
         # Coverage: a staff member's approved entries.
         Index("ix_entry_staff_status", "staff_id", "status"),
+        # Coverage of one university: its approved entries' staff, read from the index alone.
+        Index("ix_entry_university_status_staff", "university_id", "status", "staff_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

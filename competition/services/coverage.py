@@ -132,8 +132,10 @@ def _trend(university_id: int | None, year: int) -> list[dict]:
         .join(Staff, Staff.id == counted.c.staff_id)
         .where(Staff.active.is_(True))
         .group_by(counted.c.staff_id)
-        .subquery("first")
     )
+    if university_id is not None:  # lets the planner read only this university's staff
+        first = first.where(Staff.university_id == university_id)
+    first = first.subquery("first")
     per_month = dict(db.session.execute(select(first.c.month, func.count()).group_by(first.c.month)).all())
     trend, running = [], 0
     for month in range(1, 13):
