@@ -1,4 +1,5 @@
 """Province-wide settings kept in the database: the coverage target and warning thresholds."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,6 +52,11 @@ def set_thresholds(*, target, warning, by: User) -> Thresholds:
     setting.value = new.to_dict()
     setting.updated_by_id = by.id
     db.session.add(setting)
-    audit.record("settings.coverage_thresholds", by=by, object_type="setting", object_id=THRESHOLDS_KEY,
-                 **new.to_dict())
+    audit.record(
+        "settings.coverage_thresholds",
+        by=by,
+        object_type="setting",
+        object_id=THRESHOLDS_KEY,
+        **new.to_dict(),
+    )
     return new
