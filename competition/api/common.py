@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
-from ..errors import ServiceError
+from ..errors import ServiceError, ValidationFailed
 from ..models import RoleGrant, Staff, University, User
 from ..pagination import Page
 
@@ -16,6 +16,17 @@ def json_body() -> dict:
     if not isinstance(body, dict):
         raise ServiceError(_("The request body must be a JSON object."), code="bad_request")
     return body
+
+
+def uploaded_file():
+    """The multipart ``file`` of an import; a missing one is a 422 naming the field."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationFailed(
+            _("Choose a file to import."),
+            details=[{"field": "file", "message": _("Choose a file to import.")}],
+        )
+    return upload
 
 
 def parse_bool(value: str | None, *, field: str, default: bool | None) -> bool | None:

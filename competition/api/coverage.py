@@ -14,7 +14,7 @@ from ..permissions import is_organizer, managed_university_or_404, university_id
 from ..services import coverage, participations
 from ..services.roster import local_today
 from . import bp
-from .common import page_dict, staff_dict
+from .common import page_dict, staff_dict, uploaded_file
 
 
 def year_arg() -> int:
@@ -71,12 +71,7 @@ def uncovered(code: str):
 @login_required
 def import_participations(code: str):
     university = managed_university_or_404(code, current_user)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise ValidationFailed(
-            _("Choose a file to import."),
-            details=[{"field": "file", "message": _("Choose a file to import.")}],
-        )
+    upload = uploaded_file()
     created = participations.import_participations(
         university=university, data=upload.read(), filename=upload.filename, by=current_user
     )

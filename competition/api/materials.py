@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, send_file
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import NotFound, ValidationFailed
+from ..downloads import material_response
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import EntryMaterial
 from ..services import materials, registration
@@ -21,14 +22,6 @@ def material_dict(material: EntryMaterial) -> dict:
         "size": material.size,
         "uploaded_at": material.uploaded_at.isoformat() + "Z",
     }
-
-
-def _material_in_scope(material_id: int) -> EntryMaterial:
-    """A file of an entry the caller may download; anything else is a 404, as if it did not exist."""
-    material = db.session.get(EntryMaterial, material_id)
-    if material is None or not materials.can_download(current_user, material.entry):
-        raise NotFound(_("No such file."))
-    return material
 
 
 @bp.post("/entries/<int:entry_id>/materials")
@@ -54,23 +47,12 @@ def list_materials(entry_id: int):
 @bp.get("/materials/<int:material_id>")
 @login_required
 def download_material(material_id: int):
-    material = _material_in_scope(material_id)
-    path = materials.path_of(material)
-    if not path.is_file():
-        raise NotFound(_("No such file."))
-    response = send_file(
-        path,
-        mimetype=materials.MIMETYPES[material.kind],
-        as_attachment=True,
-        download_name=material.original_name,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return material_response(materials.get_material(material_id, current_user))
 
 
 @bp.delete("/materials/<int:material_id>")
 @login_required
 def delete_material(material_id: int):
-    materials.remove_material(material=_material_in_scope(material_id), by=current_user)
+    materials.remove_material(material=materials.get_material(material_id, current_user), by=current_user)
     db.session.commit()
     return "", 204

@@ -13,7 +13,7 @@ from ..pagination import page_request
 from ..permissions import managed_university_or_404, role_required, visible_universities
 from ..services import organisation, roster, staff
 from . import bp
-from .common import json_body, page_dict, parse_bool, staff_dict, university_dict
+from .common import json_body, page_dict, parse_bool, staff_dict, university_dict, uploaded_file
 
 
 @bp.get("/universities")
@@ -37,12 +37,7 @@ def create_university():
 @login_required
 def import_roster(code: str):
     university = managed_university_or_404(code, current_user)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise ValidationFailed(
-            _("Choose a file to import."),
-            details=[{"field": "file", "message": _("Choose a file to import.")}],
-        )
+    upload = uploaded_file()
     result = roster.import_roster(
         university=university,
         data=upload.read(),

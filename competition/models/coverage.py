@@ -1,4 +1,5 @@
 """Participation in events run outside the platform, imported by a university's union (offline)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

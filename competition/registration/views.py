@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..downloads import material_response
 from ..errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from ..extensions import db
-from ..models import Competition, Entry, EntryMaterial, Staff, User
+from ..models import Competition, Entry, Staff, User
 from ..models._base import utcnow
 from ..services import competitions, materials, registration
 from ..services.messages import refusal_message
@@ -247,35 +248,16 @@ def upload_material(entry_id: int):
     return redirect(url_for(".show_entry", entry_id=entry_id))
 
 
-def _material_in_scope(material_id: int) -> EntryMaterial:
-    """A file of an entry the user may see and download; any other is a 404, as if it did not exist."""
-    material = db.session.get(EntryMaterial, material_id)
-    if material is None or not materials.can_download(current_user, material.entry):
-        raise NotFound(_("No such file."))
-    return material
-
-
 @bp.get("/materials/<int:material_id>")
 @login_required
 def download_material(material_id: int):
-    material = _material_in_scope(material_id)
-    path = materials.path_of(material)
-    if not path.is_file():
-        raise NotFound(_("No such file."))
-    response = send_file(
-        path,
-        mimetype=materials.MIMETYPES[material.kind],
-        as_attachment=True,
-        download_name=material.original_name,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return material_response(materials.get_material(material_id, current_user))
 
 
 @bp.post("/materials/<int:material_id>/delete")
 @login_required
 def delete_material(material_id: int):
-    material = _material_in_scope(material_id)
+    material = materials.get_material(material_id, current_user)
     entry_id, name = material.entry_id, material.original_name
     try:
         materials.remove_material(material=material, by=current_user)

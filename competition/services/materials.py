@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from ..errors import Conflict, Forbidden, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import EntryMaterial, User
 from ..models.contests import Entry
@@ -136,3 +136,11 @@ def remove_material(*, material: EntryMaterial, by: User) -> None:
 
 def path_of(material: EntryMaterial) -> Path:
     return folder() / material.stored_name
+
+
+def get_material(material_id: int, user: User) -> EntryMaterial:
+    """A file of an entry the user may see and download; any other is a 404, as if it did not exist."""
+    material = db.session.get(EntryMaterial, material_id)
+    if material is None or not can_download(user, material.entry):
+        raise NotFound(_("No such file."))
+    return material
