@@ -13,21 +13,9 @@ from sqlalchemy import func, select
 from competition.extensions import db
 from competition.models import AuditLog, University, User
 from tests.conftest import PASSWORD, api_login, csrf_token
+from tests.web.api_checks import check_error
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def error_of(response, status: int, code: str) -> dict:
-    """The error object of a response, after checking the status and the body's exact shape."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"code", "message", "details"}
-    assert error["code"] == code
-    assert isinstance(error["message"], str) and error["message"]
-    assert isinstance(error["details"], list)
-    return error
 
 
 def fresh_scalar(stmt):
@@ -110,10 +98,10 @@ def test_post_without_a_valid_csrf_token_is_refused_when_anonymous(app, client, 
     if token != "missing":
         csrf_token(client)  # the session has a token of its own, which the request does not send
     response = client.post(path, headers=_bad_token_headers(app, token), **kwargs())
-    error = error_of(response, 400, "csrf_failed")
+    error = check_error(response, 400, "csrf_failed")
     assert error["details"] == []
     _nothing_written()
-    assert error_of(client.get("/api/v1/me"), 401, "not_authenticated")
+    assert check_error(client.get("/api/v1/me"), 401, "not_authenticated")
 
 
 @pytest.mark.parametrize("token", ["missing", "garbage", "other_session"])
@@ -122,7 +110,7 @@ def test_post_without_a_valid_csrf_token_is_refused_when_logged_in(app, client, 
     api_login(client, "org")
     path, kwargs = POSTS[endpoint]
     response = client.post(path, headers=_bad_token_headers(app, token), **kwargs())
-    error_of(response, 400, "csrf_failed")
+    check_error(response, 400, "csrf_failed")
     _nothing_written()
     # Not even log-out happened.
     assert client.get("/api/v1/me").get_json()["username"] == "org"
@@ -190,9 +178,9 @@ def _disable(username: str) -> None:
 def test_login_refusals_are_401_invalid_credentials(client, world, username, password, disable):
     if disable:
         _disable(username)
-    error = error_of(login(client, username, password), 401, "invalid_credentials")
+    error = check_error(login(client, username, password), 401, "invalid_credentials")
     assert error["details"] == []
-    error_of(client.get("/api/v1/me"), 401, "not_authenticated")
+    check_error(client.get("/api/v1/me"), 401, "not_authenticated")
     assert fresh_scalar(select(func.count()).select_from(AuditLog)) == 0
 
 
@@ -217,15 +205,15 @@ def test_wrong_password_and_unknown_user_answer_alike(client, world):
 )
 def test_malformed_login_is_400(client, world, kwargs):
     response = client.post("/api/v1/auth/login", headers={"X-CSRFToken": csrf_token(client)}, **kwargs)
-    error_of(response, 400, "bad_request")
-    error_of(client.get("/api/v1/me"), 401, "not_authenticated")
+    check_error(response, 400, "bad_request")
+    check_error(client.get("/api/v1/me"), 401, "not_authenticated")
 
 
 def test_a_disabled_account_loses_its_session(client, world):
     api_login(client, "zju_admin")
     assert client.get("/api/v1/me").status_code == 200
     _disable("zju_admin")
-    error_of(client.get("/api/v1/me"), 401, "not_authenticated")
+    check_error(client.get("/api/v1/me"), 401, "not_authenticated")
 
 
 def test_too_many_login_attempts_give_429(app, client, world):
@@ -233,13 +221,13 @@ def test_too_many_login_attempts_give_429(app, client, world):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     try:
         for _ in range(3):
-            error_of(login(client, "org", "Wrong-Password-1"), 401, "invalid_credentials")
+            check_error(login(client, "org", "Wrong-Password-1"), 401, "invalid_credentials")
         # The right password does not help once the limit is reached.
-        error = error_of(login(client, "org"), 429, "rate_limited")
+        error = check_error(login(client, "org"), 429, "rate_limited")
         assert error["details"] == []
-        error_of(client.get("/api/v1/me"), 401, "not_authenticated")
+        check_error(client.get("/api/v1/me"), 401, "not_authenticated")
         english = login(client, "org", **{"Accept-Language": "en"})
-        assert error_of(english, 429, "rate_limited")["message"] == (
+        assert check_error(english, 429, "rate_limited")["message"] == (
             "Too many attempts. Please wait a minute and try again."
         )
     finally:
@@ -254,15 +242,15 @@ def test_logout_ends_the_session(client, world):
     response = client.post("/api/v1/auth/logout", headers={"X-CSRFToken": token})
     assert response.status_code == 204
     assert response.get_data() == b""
-    error = error_of(client.get("/api/v1/me"), 401, "not_authenticated")
+    error = check_error(client.get("/api/v1/me"), 401, "not_authenticated")
     assert error["details"] == []
-    error_of(client.get("/api/v1/universities"), 401, "not_authenticated")
+    check_error(client.get("/api/v1/universities"), 401, "not_authenticated")
 
 
 def test_logout_when_anonymous_is_still_204(client, world):
     response = client.post("/api/v1/auth/logout", headers={"X-CSRFToken": csrf_token(client)})
     assert response.status_code == 204
-    error_of(client.get("/api/v1/me"), 401, "not_authenticated")
+    check_error(client.get("/api/v1/me"), 401, "not_authenticated")
 
 
 def test_login_again_after_logout_as_someone_else(client, world):
@@ -306,7 +294,7 @@ ANONYMOUS = [
 def test_anonymous_calls_are_401(client, world, method, path, kwargs):
     headers = {"X-CSRFToken": csrf_token(client)} if method == "POST" else {}
     response = client.open(path, method=method, headers=headers, **kwargs())
-    error = error_of(response, 401, "not_authenticated")
+    error = check_error(response, 401, "not_authenticated")
     assert error["details"] == []
     _nothing_written()
 
@@ -320,7 +308,7 @@ def test_anonymous_calls_are_401(client, world, method, path, kwargs):
 )
 def test_invalid_credentials_message_follows_accept_language(app, client, world, accept_language, english):
     headers = {"Accept-Language": accept_language} if accept_language else {}
-    message = error_of(login(client, "org", "Wrong-Password-1", **headers), 401, "invalid_credentials")[
+    message = check_error(login(client, "org", "Wrong-Password-1", **headers), 401, "invalid_credentials")[
         "message"
     ]
     if english:
@@ -335,7 +323,7 @@ def test_invalid_credentials_message_follows_accept_language(app, client, world,
 @pytest.mark.parametrize(("accept_language", "english"), [(None, False), ("en", True)])
 def test_not_authenticated_message_follows_accept_language(app, client, world, accept_language, english):
     headers = {"Accept-Language": accept_language} if accept_language else {}
-    message = error_of(client.get("/api/v1/me", headers=headers), 401, "not_authenticated")["message"]
+    message = check_error(client.get("/api/v1/me", headers=headers), 401, "not_authenticated")["message"]
     if english:
         assert message == "Please log in."
         return
@@ -346,6 +334,6 @@ def test_not_authenticated_message_follows_accept_language(app, client, world, a
 
 def test_csrf_failure_message_is_english_on_request(client, world):
     response = client.post("/api/v1/auth/login", json={}, headers={"Accept-Language": "en"})
-    assert error_of(response, 400, "csrf_failed")["message"] == (
+    assert check_error(response, 400, "csrf_failed")["message"] == (
         "The form has expired or lacks its security token. Reload the page and try again."
     )

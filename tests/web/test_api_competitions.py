@@ -20,6 +20,7 @@ from competition.models import (
     Staff,
 )
 from tests.conftest import api_login
+from tests.web.api_checks import check_error
 
 STATUSES = ("draft", "registration_open", "registration_closed", "scoring", "published")
 # The fields API.md names for a competition (the stored body plus id and status).
@@ -55,19 +56,6 @@ DEFAULT_AWARDS = [("一等奖", 0.15), ("二等奖", 0.25), ("三等奖", 0.35)]
 
 
 # --- helpers shared with test_api_entries -------------------------------------------------------------------
-
-
-def error_of(response, status: int, code: str) -> dict:
-    """The error object of a response, after checking the status and the body's exact shape."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"code", "message", "details"}
-    assert error["code"] == code
-    assert isinstance(error["message"], str) and error["message"]
-    assert isinstance(error["details"], list)
-    return error
 
 
 class Api:
@@ -339,7 +327,7 @@ def test_university_admin_creates_a_school_competition_of_their_own_university(l
 )
 def test_who_may_not_create_gets_403(login, username, data):
     response = login(username).post("/competitions", data)
-    error_of(response, 403, "forbidden")
+    check_error(response, 403, "forbidden")
     assert count(Competition) == 0
     assert audit_rows("competition.create") == []
 
@@ -347,12 +335,12 @@ def test_who_may_not_create_gets_403(login, username, data):
 def test_anonymous_gets_401(client, world):
     token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
     response = client.post("/api/v1/competitions", json=body(), headers={"X-CSRFToken": token})
-    error_of(response, 401, "not_authenticated")
-    error_of(client.get("/api/v1/competitions"), 401, "not_authenticated")
+    check_error(response, 401, "not_authenticated")
+    check_error(client.get("/api/v1/competitions"), 401, "not_authenticated")
 
 
 def test_school_competition_of_an_unknown_university_is_422(org):
-    error = error_of(org.post("/competitions", school("NOPE")), 422, "validation_failed")
+    error = check_error(org.post("/competitions", school("NOPE")), 422, "validation_failed")
     assert [d["field"] for d in error["details"]] == ["university"]
     assert count(Competition) == 0
 
@@ -444,7 +432,7 @@ INVALID = [
 )
 def test_invalid_competition_is_422_with_a_detail_per_field(org, over, fields):
     response = org.post("/competitions", body(**over))
-    error = error_of(response, 422, "validation_failed")
+    error = check_error(response, 422, "validation_failed")
     assert {d["field"] for d in error["details"]} == fields
     assert all(set(d) == {"field", "message"} and d["message"] for d in error["details"])
     assert count(Competition) == 0
@@ -454,13 +442,13 @@ def test_invalid_competition_is_422_with_a_detail_per_field(org, over, fields):
 
 def test_validation_messages_say_what_is_wrong(org):
     response = org.post("/competitions", body(rounds=_rounds(0.2, 0.7, 0.05)), **{"Accept-Language": "en"})
-    [detail] = error_of(response, 422, "validation_failed")["details"]
+    [detail] = check_error(response, 422, "validation_failed")["details"]
     assert detail == {
         "field": "rounds",
         "message": "The round weights add up to 0.95; they must add up to exactly 1.",
     }
     window = body(registration_opens=_later(5), registration_closes=_later(4))
-    [detail] = error_of(
+    [detail] = check_error(
         org.post("/competitions", window, **{"Accept-Language": "en"}), 422, "validation_failed"
     )["details"]
     assert detail == {"field": "registration_closes", "message": "Registration must close after it opens."}
@@ -468,13 +456,13 @@ def test_validation_messages_say_what_is_wrong(org):
 
 def test_more_decimal_places_than_stored_are_refused_in_words(org):
     response = org.post("/competitions", body(rounds=_rounds(0.33333, 0.66667)))
-    error = error_of(response, 422, "validation_failed")
+    error = check_error(response, 422, "validation_failed")
     assert error["details"] == [
         {"field": "rounds[0].weight", "message": "最多保留 4 位小数。"},
         {"field": "rounds[1].weight", "message": "最多保留 4 位小数。"},
     ]
     response = org.post("/competitions", body(quota_per_university=10**12), **{"Accept-Language": "en"})
-    [detail] = error_of(response, 422, "validation_failed")["details"]
+    [detail] = check_error(response, 422, "validation_failed")["details"]
     assert detail == {"field": "quota_per_university", "message": "Must be between 1 and 100000."}
 
 
@@ -493,7 +481,7 @@ def test_four_decimal_places_are_kept_exactly(org):
 
 
 def test_a_body_that_is_not_an_object_is_400(org):
-    error_of(org.post("/competitions", [body()]), 400, "bad_request")
+    check_error(org.post("/competitions", [body()]), 400, "bad_request")
     assert count(Competition) == 0
 
 
@@ -596,7 +584,7 @@ def test_list_filters(login, announced, username, params, expected):
 
 
 def test_a_malformed_year_filter_is_400(login, catalogue):
-    error_of(login("org").get("/competitions", year="next"), 400, "bad_request")
+    check_error(login("org").get("/competitions", year="next"), 400, "bad_request")
 
 
 def test_detail_shape(org):
@@ -655,15 +643,15 @@ def test_detail_out_of_scope_is_404(login, announced, username, key, status):
     catalogue = announced
     response = login(username).get(f"/competitions/{catalogue[key]}")
     if status == 404:
-        error_of(response, 404, "not_found")
+        check_error(response, 404, "not_found")
     else:
         assert response.status_code == 200 and response.get_json()["id"] == catalogue[key]
 
 
 def test_unknown_competition_is_404(org):
-    error_of(org.get("/competitions/999999"), 404, "not_found")
-    error_of(org.get(f"/competitions/{10**20}"), 404, "not_found")  # beyond the id column: still a 404
-    error_of(org.get("/competitions", year=10**20), 400, "bad_request")
+    check_error(org.get("/competitions/999999"), 404, "not_found")
+    check_error(org.get(f"/competitions/{10**20}"), 404, "not_found")  # beyond the id column: still a 404
+    check_error(org.get("/competitions", year=10**20), 400, "bad_request")
 
 
 # --- edit a draft -------------------------------------------------------------------------------------------
@@ -709,7 +697,7 @@ def test_put_replaces_a_draft(org):
 
 def test_put_with_an_invalid_body_changes_nothing(org):
     created = create(org)
-    error = error_of(org.put(f"/competitions/{created['id']}", body(groups=[])), 422, "validation_failed")
+    error = check_error(org.put(f"/competitions/{created['id']}", body(groups=[])), 422, "validation_failed")
     assert [d["field"] for d in error["details"]] == ["groups"]
     assert org.get(f"/competitions/{created['id']}").get_json() == created
     assert audit_rows("competition.update") == []
@@ -719,7 +707,7 @@ def test_put_with_an_invalid_body_changes_nothing(org):
 def test_put_after_the_draft_is_409_not_editable(org, status):
     created = create(org)
     set_status(created["id"], status)
-    error_of(org.put(f"/competitions/{created['id']}", body(name="改名")), 409, "not_editable")
+    check_error(org.put(f"/competitions/{created['id']}", body(name="改名")), 409, "not_editable")
     assert stored(created["id"]).name == "2026年青年教师教学竞赛"
     assert count(Round) == 3
 
@@ -742,7 +730,7 @@ def test_who_may_edit(login, catalogue, username, key, status):
 
 def test_a_university_admin_cannot_turn_their_draft_provincial(login, catalogue):
     response = login("zju_admin").put(f"/competitions/{catalogue['zju']}", body())
-    error_of(response, 403, "forbidden")
+    check_error(response, 403, "forbidden")
     assert stored(catalogue["zju"]).level == "school"
 
 
@@ -790,18 +778,18 @@ def test_copy_makes_next_years_draft(org):
 
 def test_copy_needs_a_year_and_the_right_to_create(login, catalogue):
     org = login("org")
-    error = error_of(org.post(f"/competitions/{catalogue['prov']}/copy", {}), 422, "validation_failed")
+    error = check_error(org.post(f"/competitions/{catalogue['prov']}/copy", {}), 422, "validation_failed")
     assert [d["field"] for d in error["details"]] == ["year"]
     for year in ("2027", 1999, 2101, 10**6, -5):
-        error = error_of(
+        error = check_error(
             org.post(f"/competitions/{catalogue['prov']}/copy", {"year": year}), 422, "validation_failed"
         )
         assert [d["field"] for d in error["details"]] == ["year"]
     before = count(Competition)
-    error_of(
+    check_error(
         login("zju_admin").post(f"/competitions/{catalogue['prov']}/copy", {"year": 2027}), 404, "not_found"
     )
-    error_of(
+    check_error(
         login("hzu_admin").post(f"/competitions/{catalogue['zju']}/copy", {"year": 2027}), 404, "not_found"
     )
     assert count(Competition) == before
@@ -840,17 +828,17 @@ def test_skipping_or_going_back_is_409(org, current, target):
     created = create(org)
     set_status(created["id"], current)
     response = org.post(f"/competitions/{created['id']}/transition", {"to": target})
-    error_of(response, 409, "invalid_transition")
+    check_error(response, 409, "invalid_transition")
     assert stored(created["id"]).status == current
     assert audit_rows("competition.transition") == []
 
 
 def test_unknown_or_missing_target(org):
     created = create(org)
-    error_of(
+    check_error(
         org.post(f"/competitions/{created['id']}/transition", {"to": "archived"}), 409, "invalid_transition"
     )
-    error = error_of(org.post(f"/competitions/{created['id']}/transition", {}), 422, "validation_failed")
+    error = check_error(org.post(f"/competitions/{created['id']}/transition", {}), 422, "validation_failed")
     assert [d["field"] for d in error["details"]] == ["to"]
     assert stored(created["id"]).status == "draft"
 
@@ -863,7 +851,7 @@ def test_scoring_needs_the_draw(org, world, make):
     add_entry(
         created, make.staff(world["hzu"], "H002", "钱老师"), status="pending"
     )  # pending: no draw needed
-    error_of(org.post(f"/competitions/{created['id']}/transition", {"to": "scoring"}), 409, "draw_missing")
+    check_error(org.post(f"/competitions/{created['id']}/transition", {"to": "scoring"}), 409, "draw_missing")
     assert stored(created["id"]).status == "registration_closed"
     assert org.post(f"/competitions/{created['id']}/draw", {"seed": 1}).status_code == 200
     response = org.post(f"/competitions/{created['id']}/transition", {"to": "scoring"})

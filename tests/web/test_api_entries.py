@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from competition.domain.draw import draw_order
 from competition.extensions import db
 from competition.models import DrawRecord, Entry, Staff, User
+from tests.web.api_checks import check_error
 from tests.web.test_api_competitions import (
     Api,
     add_entry,
@@ -18,7 +19,6 @@ from tests.web.test_api_competitions import (
     body,
     count,
     create,
-    error_of,
     iso,
     school,
     set_status,
@@ -50,7 +50,7 @@ def register(api: Api, competition: dict, *, group: int = 0, headers: dict | Non
     )
 
 
-def registered(response) -> dict:
+def check_registered(response) -> dict:
     assert response.status_code == 201, response.get_data(as_text=True)
     got = response.get_json()
     assert got["status"] == "pending"
@@ -58,7 +58,7 @@ def registered(response) -> dict:
 
 
 def refusal_fields(response) -> list[str]:
-    error = error_of(response, 422, "not_eligible")
+    error = check_error(response, 422, "not_eligible")
     assert all(set(d) == {"field", "message"} and d["message"] for d in error["details"])
     return [d["field"] for d in error["details"]]
 
@@ -104,7 +104,7 @@ def people(world, make):
 def test_staff_member_registers_themselves(login, contest):
     me = login("zju_staff")
     response = register(me, contest, group=1)
-    got = registered(response)
+    got = check_registered(response)
     assert got == {
         "id": got["id"],
         "competition_id": contest["id"],
@@ -139,7 +139,7 @@ def test_staff_member_registers_themselves(login, contest):
 
 
 def test_staff_may_name_themselves(login, contest):
-    registered(register(login("zju_staff"), contest, university="ZJU", staff_no="00123"))
+    check_registered(register(login("zju_staff"), contest, university="ZJU", staff_no="00123"))
 
 
 REFUSALS = {
@@ -224,7 +224,7 @@ def test_refusal_messages_give_the_reason(org, world, make):
     response = register(
         org, competition, university="ZJU", staff_no="Z900", headers={"Accept-Language": "en"}
     )
-    [detail] = error_of(response, 422, "not_eligible")["details"]
+    [detail] = check_error(response, 422, "not_eligible")["details"]
     assert detail["field"] == "age"
     assert "41" in detail["message"] and "40" in detail["message"]
     assert detail["message"] in response.get_json()["error"]["message"]
@@ -248,35 +248,35 @@ def test_several_refusals_are_all_listed(org, world, make):
 def test_at_most_max_age_on_the_reference_date_is_accepted(org, world, make, birth):
     competition = open_contest(org)
     make.staff(world["zju"], "Z900", "孙老师", birth_date=birth)
-    registered(register(org, competition, university="ZJU", staff_no="Z900"))
+    check_registered(register(org, competition, university="ZJU", staff_no="Z900"))
 
 
 def test_no_age_limit_takes_anyone(org, world, make):
     competition = open_contest(org, max_age=None, age_reference_date=None)
     make.staff(world["zju"], "Z900", "孙老师", birth_date=date(1962, 1, 1))
-    registered(register(org, competition, university="ZJU", staff_no="Z900"))
+    check_registered(register(org, competition, university="ZJU", staff_no="Z900"))
 
 
 def test_quota_counts_approved_entries_only(org, people, make):
     competition = open_contest(org, quota_per_university=1)
     for staff_no in ("00200", "00201", "00123"):  # more pending entries than the quota
-        registered(register(org, competition, university="ZJU", staff_no=staff_no))
+        check_registered(register(org, competition, university="ZJU", staff_no=staff_no))
     make.staff(people["zju"], "Z900", "孙老师")
     make.staff(people["zju"], "Z901", "冯老师")
-    registered(register(org, competition, university="ZJU", staff_no="Z900"))
-    zju_entry = registered(register(org, competition, university="ZJU", staff_no="Z901"))
+    check_registered(register(org, competition, university="ZJU", staff_no="Z900"))
+    zju_entry = check_registered(register(org, competition, university="ZJU", staff_no="Z901"))
     assert org.post(f"/entries/{zju_entry['id']}/approve").status_code == 200
     make.staff(people["zju"], "Z902", "褚老师")
     assert refusal_fields(register(org, competition, university="ZJU", staff_no="Z902")) == ["quota"]
     # The quota is per university: HZU is not affected.
-    registered(register(org, competition, university="HZU", staff_no="H001"))
+    check_registered(register(org, competition, university="HZU", staff_no="H001"))
 
 
 def test_admin_registers_their_own_staff(login, people):
     org = login("org")
     competition = open_contest(org)
     admin = login("zju_admin")
-    got = registered(register(admin, competition, university="ZJU", staff_no="00200"))
+    got = check_registered(register(admin, competition, university="ZJU", staff_no="00200"))
     assert (got["staff_no"], got["university"], got["department"]) == ("00200", "ZJU", "数学学院")
     assert entry(got["id"]).created_by_id == user_id("zju_admin")
     assert audit_rows("entry.register")[0].username == "zju_admin"
@@ -299,7 +299,7 @@ def test_admin_registers_their_own_staff(login, people):
 def test_registering_someone_out_of_reach(login, people, username, who, status, field):
     competition = open_contest(login("org"))
     response = register(login(username), competition, **who)
-    error = error_of(response, status, "validation_failed")
+    error = check_error(response, status, "validation_failed")
     assert [d["field"] for d in error["details"]] == [field]
     assert count(Entry) == 0
 
@@ -307,7 +307,7 @@ def test_registering_someone_out_of_reach(login, people, username, who, status, 
 def test_organizer_registers_anyone(org, people):
     competition = open_contest(org)
     for university, staff_no in (("ZJU", "00200"), ("HZU", "H001"), ("HZU", "H002")):
-        got = registered(register(org, competition, university=university, staff_no=staff_no))
+        got = check_registered(register(org, competition, university=university, staff_no=staff_no))
         assert (got["university"], got["staff_no"]) == (university, staff_no)
     assert count(Entry) == 3
 
@@ -315,7 +315,9 @@ def test_organizer_registers_anyone(org, people):
 def test_inactive_staff_cannot_be_registered(org, world, make):
     competition = open_contest(org)
     make.staff(world["zju"], "Z900", "孙老师", active=False)
-    error = error_of(register(org, competition, university="ZJU", staff_no="Z900"), 422, "validation_failed")
+    error = check_error(
+        register(org, competition, university="ZJU", staff_no="Z900"), 422, "validation_failed"
+    )
     assert [d["field"] for d in error["details"]] == ["staff_no"]
     assert count(Entry) == 0
 
@@ -326,7 +328,7 @@ def test_the_group_must_be_one_of_the_competitions(org, login, world):
     me = login("zju_staff")
     for group_id in (other["groups"][0]["id"], None, "1", 999999, 10**20, True):
         response = me.post(f"/competitions/{competition['id']}/entries", {"group_id": group_id})
-        error = error_of(response, 422, "validation_failed")
+        error = check_error(response, 422, "validation_failed")
         assert [d["field"] for d in error["details"]] == ["group_id"]
     assert count(Entry) == 0
 
@@ -334,20 +336,20 @@ def test_the_group_must_be_one_of_the_competitions(org, login, world):
 def test_school_contests_take_their_own_university_only(org, login, people):
     zju_contest = create(login("zju_admin"), school("ZJU"))
     set_status(zju_contest["id"], "registration_open")
-    registered(register(login("zju_staff"), zju_contest))
-    registered(register(login("zju_admin"), zju_contest, university="ZJU", staff_no="00200"))
+    check_registered(register(login("zju_staff"), zju_contest))
+    check_registered(register(login("zju_admin"), zju_contest, university="ZJU", staff_no="00200"))
     # Another university's staff do not see it; even an organizer cannot put them in.
-    error_of(register(login("hzu_staff"), zju_contest), 404, "not_found")
-    error_of(register(org, zju_contest, university="HZU", staff_no="H002"), 404, "not_found")
+    check_error(register(login("hzu_staff"), zju_contest), 404, "not_found")
+    check_error(register(org, zju_contest, university="HZU", staff_no="H002"), 404, "not_found")
     assert count(Entry) == 2
 
 
 def test_a_withdrawn_person_registers_again_with_the_same_entry(login, contest):
     me = login("zju_staff")
-    first = registered(register(me, contest, group=0))
+    first = check_registered(register(me, contest, group=0))
     withdrawn = me.post(f"/entries/{first['id']}/withdraw")
     assert withdrawn.status_code == 200 and withdrawn.get_json()["status"] == "withdrawn"
-    again = registered(register(me, contest, group=1))
+    again = check_registered(register(me, contest, group=1))
     assert again["id"] == first["id"]
     assert (again["status"], again["group_id"], again["draw_no"], again["reason"]) == (
         "pending",
@@ -473,14 +475,14 @@ def test_entry_list_pages(org, contest, entries):
     ],
 )
 def test_entry_list_refuses_malformed_parameters(org, contest, entries, params, status, code):
-    error_of(org.get(f"/competitions/{contest['id']}/entries", **params), status, code)
+    check_error(org.get(f"/competitions/{contest['id']}/entries", **params), status, code)
 
 
 def test_entries_of_a_competition_out_of_scope_are_404(login, people):
     hzu_contest = create(login("hzu_admin"), school("HZU"))
     set_status(hzu_contest["id"], "registration_open")
-    error_of(login("zju_admin").get(f"/competitions/{hzu_contest['id']}/entries"), 404, "not_found")
-    error_of(login("zju_staff").get(f"/competitions/{hzu_contest['id']}/entries"), 404, "not_found")
+    check_error(login("zju_admin").get(f"/competitions/{hzu_contest['id']}/entries"), 404, "not_found")
+    check_error(login("zju_staff").get(f"/competitions/{hzu_contest['id']}/entries"), 404, "not_found")
     assert listed(login("hzu_staff"), hzu_contest)["total"] == 0
 
 
@@ -522,7 +524,7 @@ def test_admin_rejects_with_a_reason(login, contest, entries):
     "payload", [{}, {"reason": ""}, {"reason": "   "}, {"reason": 5}, {"reason": "长" * 501}]
 )
 def test_reject_needs_a_reason(login, contest, entries, payload):
-    error = error_of(
+    error = check_error(
         login("zju_admin").post(f"/entries/{entries['00123']}/reject", payload), 422, "validation_failed"
     )
     assert [d["field"] for d in error["details"]] == ["reason"]
@@ -545,7 +547,7 @@ def test_reject_needs_a_reason(login, contest, entries, payload):
 def test_a_decision_in_the_wrong_state_is_409(org, contest, entries, action, staff_no):
     before = entry(entries[staff_no]).status
     response = org.post(f"/entries/{entries[staff_no]}/{action}", {"reason": "原因"})
-    error_of(response, 409, "wrong_state")
+    check_error(response, 409, "wrong_state")
     assert entry(entries[staff_no]).status == before
 
 
@@ -564,7 +566,7 @@ def test_the_entrant_withdraws_while_registration_is_open(login, contest, entrie
 
 def test_no_withdrawal_after_registration_closed(login, contest, entries):
     set_status(contest["id"], "registration_closed")
-    error_of(login("zju_staff").post(f"/entries/{entries['00123']}/withdraw"), 409, "wrong_state")
+    check_error(login("zju_staff").post(f"/entries/{entries['00123']}/withdraw"), 409, "wrong_state")
     assert entry(entries["00123"]).status == "pending"
 
 
@@ -576,14 +578,14 @@ def test_no_withdrawal_once_the_window_has_passed(org, login, people):
         registration_closes=iso(now - timedelta(hours=1)),
     )
     entry_id = add_entry(competition, staff("00123"))
-    error_of(login("zju_staff").post(f"/entries/{entry_id}/withdraw"), 409, "wrong_state")
+    check_error(login("zju_staff").post(f"/entries/{entry_id}/withdraw"), 409, "wrong_state")
 
 
 @pytest.mark.parametrize("status", ["scoring", "published"])
 def test_no_decisions_once_scoring_started(org, contest, entries, status):
     set_status(contest["id"], status)
-    error_of(org.post(f"/entries/{entries['00123']}/approve"), 409, "wrong_state")
-    error_of(org.post(f"/entries/{entries['00123']}/reject", {"reason": "迟了"}), 409, "wrong_state")
+    check_error(org.post(f"/entries/{entries['00123']}/approve"), 409, "wrong_state")
+    check_error(org.post(f"/entries/{entries['00123']}/reject", {"reason": "迟了"}), 409, "wrong_state")
     assert entry(entries["00123"]).status == "pending"
 
 
@@ -596,14 +598,14 @@ def test_admin_approves_within_the_quota_and_is_refused_beyond_it(org, login, pe
     competition = open_contest(org, quota_per_university=2)
     admin = login("zju_admin")
     ids = [
-        registered(register(admin, competition, university="ZJU", staff_no=n))["id"]
+        check_registered(register(admin, competition, university="ZJU", staff_no=n))["id"]
         for n in ("00123", "00200", "00201")
     ]
-    hzu = registered(register(org, competition, university="HZU", staff_no="H001"))
+    hzu = check_registered(register(org, competition, university="HZU", staff_no="H001"))
     for entry_id in ids[:2]:
         assert admin.post(f"/entries/{entry_id}/approve").status_code == 200
     response = admin.post(f"/entries/{ids[2]}/approve", **{"Accept-Language": "en"})
-    [detail] = error_of(response, 422, "not_eligible")["details"]
+    [detail] = check_error(response, 422, "not_eligible")["details"]
     assert detail == {"field": "quota", "message": "The university's quota of 2 entries is full."}
     assert entry(ids[2]).status == "pending"
     assert len(audit_rows("entry.approve")) == 2
@@ -630,14 +632,14 @@ def test_admin_approves_within_the_quota_and_is_refused_beyond_it(org, login, pe
 )
 def test_who_may_decide(login, contest, entries, username, staff_no, action, status):
     response = login(username).post(f"/entries/{entries[staff_no]}/{action}", {"reason": "原因"})
-    error_of(response, status, {403: "forbidden", 404: "not_found"}[status])
+    check_error(response, status, {403: "forbidden", 404: "not_found"}[status])
     assert entry(entries[staff_no]).status == "pending"
 
 
 def test_unknown_entry_is_404(org, contest):
     for action in ("approve", "reject", "withdraw"):
-        error_of(org.post(f"/entries/999999/{action}", {"reason": "x"}), 404, "not_found")
-        error_of(org.post(f"/entries/{10**20}/{action}", {"reason": "x"}), 404, "not_found")
+        check_error(org.post(f"/entries/999999/{action}", {"reason": "x"}), 404, "not_found")
+        check_error(org.post(f"/entries/{10**20}/{action}", {"reason": "x"}), 404, "not_found")
 
 
 # --- the draw -----------------------------------------------------------------------------------------------
@@ -733,21 +735,23 @@ def test_a_draw_without_a_seed_chooses_and_reports_one(org, closed):
 
 @pytest.mark.parametrize("seed", ["42", -1, 2**63, 1.5, True])
 def test_a_malformed_seed_is_422(org, closed, seed):
-    error = error_of(org.post(f"/competitions/{closed['id']}/draw", {"seed": seed}), 422, "validation_failed")
+    error = check_error(
+        org.post(f"/competitions/{closed['id']}/draw", {"seed": seed}), 422, "validation_failed"
+    )
     assert [d["field"] for d in error["details"]] == ["seed"]
     assert set(draw_numbers(closed).values()) == {None}
 
 
 @pytest.mark.parametrize("payload", [[1], "seed", 42])
 def test_a_draw_body_that_is_not_an_object_is_400(org, closed, payload):
-    error_of(org.post(f"/competitions/{closed['id']}/draw", payload), 400, "bad_request")
+    check_error(org.post(f"/competitions/{closed['id']}/draw", payload), 400, "bad_request")
     assert set(draw_numbers(closed).values()) == {None}
 
 
 @pytest.mark.parametrize("status", ["draft", "registration_open", "scoring", "published"])
 def test_the_draw_only_while_registration_is_closed(org, closed, status):
     set_status(closed["id"], status)
-    error_of(org.post(f"/competitions/{closed['id']}/draw", {"seed": 1}), 409, "wrong_state")
+    check_error(org.post(f"/competitions/{closed['id']}/draw", {"seed": 1}), 409, "wrong_state")
     assert set(draw_numbers(closed).values()) == {None}
     assert audit_rows("competition.draw") == []
 
@@ -784,11 +788,11 @@ def test_the_journey_of_issue_3(org, login, people, make):
         org.post(f"/competitions/{competition['id']}/transition", {"to": "registration_open"}).status_code
         == 200
     )
-    young = registered(register(login("zju_staff"), competition))
+    young = check_registered(register(login("zju_staff"), competition))
     make.staff(people["zju"], "Z950", "老教师", birth_date=date(1970, 3, 1))
     admin = login("zju_admin")
     assert refusal_fields(register(admin, competition, university="ZJU", staff_no="Z950")) == ["age"]
-    second = registered(register(admin, competition, university="ZJU", staff_no="00200"))
+    second = check_registered(register(admin, competition, university="ZJU", staff_no="00200"))
     assert admin.post(f"/entries/{young['id']}/approve").status_code == 200
     assert refusal_fields(admin.post(f"/entries/{second['id']}/approve")) == ["quota"]
     assert admin.post(f"/entries/{second['id']}/reject", {"reason": "名额已满"}).status_code == 200

@@ -17,6 +17,7 @@ from werkzeug.test import encode_multipart
 from competition.extensions import db
 from competition.models import AuditLog, Department, Staff, University
 from tests.conftest import api_login
+from tests.web.api_checks import check_error
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -28,19 +29,6 @@ ZJU_ROWS = [
     ("00123", "李老师", "计算机学院", "教学科研岗", "男", "1990-05-01"),
     ("00124", "王会计", "财务处", "行政后勤岗", "女", "1990-05-01"),
 ]
-
-
-def error_of(response, status: int, code: str) -> dict:
-    """The error object of a response, after checking the status and the body's exact shape."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"code", "message", "details"}
-    assert error["code"] == code
-    assert isinstance(error["message"], str) and error["message"]
-    assert isinstance(error["details"], list)
-    return error
 
 
 def as_user(client, username: str) -> str:
@@ -163,7 +151,7 @@ def test_duplicate_university_code_is_409(client, world):
     response = client.post(
         "/api/v1/universities", json={"code": "ZJU", "name": "另一所大学"}, headers={"X-CSRFToken": token}
     )
-    error = error_of(response, 409, "duplicate")
+    error = check_error(response, 409, "duplicate")
     assert "ZJU" in error["message"]
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(University)) == 2
@@ -194,7 +182,7 @@ def test_duplicate_university_code_is_409(client, world):
 def test_invalid_university_is_422_with_field_details(client, world, body, fields):
     token = as_user(client, "org")
     response = client.post("/api/v1/universities", json=body, headers={"X-CSRFToken": token})
-    error = error_of(response, 422, "validation_failed")
+    error = check_error(response, 422, "validation_failed")
     assert {d["field"] for d in error["details"]} == fields
     assert all(isinstance(d["message"], str) and d["message"] for d in error["details"])
     db.session.rollback()
@@ -204,7 +192,7 @@ def test_invalid_university_is_422_with_field_details(client, world, body, field
 def test_university_body_must_be_a_json_object(client, world):
     token = as_user(client, "org")
     response = client.post("/api/v1/universities", json=["NBU", "宁波大学"], headers={"X-CSRFToken": token})
-    error_of(response, 400, "bad_request")
+    check_error(response, 400, "bad_request")
 
 
 def test_valid_code_shapes_are_accepted(client, world):
@@ -223,7 +211,7 @@ def test_only_organizers_create_universities(client, world, username):
     response = client.post(
         "/api/v1/universities", json={"code": "NBU", "name": "宁波大学"}, headers={"X-CSRFToken": token}
     )
-    error_of(response, 403, "forbidden")
+    check_error(response, 403, "forbidden")
     db.session.rollback()
     assert db.session.scalar(select(University.id).where(University.code == "NBU")) is None
 
@@ -259,7 +247,7 @@ def test_roster_import_permissions(client, world, username, code, status, error)
         [entry] = audit_rows("roster.import")
         assert (entry.username, entry.object_id, entry.details["created"]) == (username, "ZJU", 2)
     else:
-        error_of(response, status, error)
+        check_error(response, status, error)
         assert set(stored("ZJU")) == {"00123", "00124"}
         assert audit_rows("roster.import") == []
     assert set(stored("HZU")) == {"H001"}
@@ -376,7 +364,7 @@ ERRORS_EXPECTED = [
 def test_roster_with_errors_lists_every_problem_in_chinese_and_writes_nothing(client, world):
     token = as_user(client, "zju_admin")
     data = (FIXTURES / "roster-with-errors.xlsx").read_bytes()
-    error = error_of(upload(client, token, data=data, filename="errors.xlsx"), 422, "validation_failed")
+    error = check_error(upload(client, token, data=data, filename="errors.xlsx"), 422, "validation_failed")
     details = error["details"]
     assert [(d["row"], d["column"]) for d in details] == [(r, c) for r, c, _ in ERRORS_EXPECTED]
     assert all(set(d) == {"row", "column", "message"} for d in details)
@@ -393,7 +381,7 @@ def test_roster_errors_in_english_on_request(client, world):
     token = as_user(client, "zju_admin")
     data = (FIXTURES / "roster-with-errors.xlsx").read_bytes()
     response = upload(client, token, data=data, filename="errors.xlsx", accept_language="en")
-    error = error_of(response, 422, "validation_failed")
+    error = check_error(response, 422, "validation_failed")
     assert [(d["row"], d["column"], d["message"]) for d in error["details"]] == ERRORS_EXPECTED
     assert error["message"] == "The file was not imported: 5 problems were found. Nothing was changed."
 
@@ -401,7 +389,7 @@ def test_roster_errors_in_english_on_request(client, world):
 def test_one_bad_row_rejects_the_good_ones_too(client, world):
     token = as_user(client, "zju_admin")
     rows = [*NEW_ROWS, ("N003", "坏数据", "外国语学院", "教学科研岗", "未知", "1980-13-01")]
-    error = error_of(upload(client, token, data=csv_bytes(rows, encoding="gbk")), 422, "validation_failed")
+    error = check_error(upload(client, token, data=csv_bytes(rows, encoding="gbk")), 422, "validation_failed")
     assert [(d["row"], d["column"]) for d in error["details"]] == [(4, "性别"), (4, "出生日期")]
     assert set(stored("ZJU")) == {"00123", "00124"}
 
@@ -562,7 +550,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
 def test_unreadable_files_are_422_with_a_file_level_detail(client, world, data, filename, column, message):
     token = as_user(client, "zju_admin")
     response = upload(client, token, data=data, filename=filename, accept_language="en")
-    error = error_of(response, 422, "validation_failed")
+    error = check_error(response, 422, "validation_failed")
     assert error["details"] == [{"row": None, "column": column, "message": message}]
     assert set(stored("ZJU")) == {"00123", "00124"}
 
@@ -581,19 +569,19 @@ def test_missing_file_is_422(client, world, form):
         content_type=f"multipart/form-data; boundary={boundary}",
         headers={"X-CSRFToken": token, "Accept-Language": "en"},
     )
-    error = error_of(response, 422, "validation_failed")
+    error = check_error(response, 422, "validation_failed")
     assert error["details"] == [{"field": "file", "message": "Choose a file to import."}]
 
 
 def test_roster_over_10_mb_is_422_and_over_the_request_limit_is_413(client, world):
     token = as_user(client, "zju_admin")
     response = upload(client, token, data=b"x" * (11 * MB), filename="big.csv", accept_language="en")
-    error = error_of(response, 422, "validation_failed")
+    error = check_error(response, 422, "validation_failed")
     assert error["details"] == [{"row": None, "column": None, "message": "The file is larger than 10 MB."}]
     response = upload(client, token, data=b"x" * (11 * MB), filename="big.csv")
-    assert CJK.search(error_of(response, 422, "validation_failed")["details"][0]["message"])
+    assert CJK.search(check_error(response, 422, "validation_failed")["details"][0]["message"])
     response = upload(client, token, data=b"x" * (13 * MB), filename="huge.csv", accept_language="en")
-    error = error_of(response, 413, "too_large")
+    error = check_error(response, 413, "too_large")
     assert error["message"] == "The upload is too large."
     assert set(stored("ZJU")) == {"00123", "00124"}
 
@@ -608,7 +596,7 @@ def test_roster_over_10_mb_is_422_and_over_the_request_limit_is_413(client, worl
 )
 def test_bad_roster_parameters(client, world, form, status, code, field):
     token = as_user(client, "zju_admin")
-    error = error_of(upload(client, token, data=csv_bytes(NEW_ROWS), **form), status, code)
+    error = check_error(upload(client, token, data=csv_bytes(NEW_ROWS), **form), status, code)
     if field:
         assert [d["field"] for d in error["details"]] == [field]
     assert set(stored("ZJU")) == {"00123", "00124"}
@@ -731,7 +719,7 @@ def test_staff_pagination(client, staff_world, params, expected, total):
 )
 def test_bad_staff_parameters(client, staff_world, params, status, code):
     as_user(client, "zju_admin")
-    error = error_of(client.get("/api/v1/universities/ZJU/staff", query_string=params), status, code)
+    error = check_error(client.get("/api/v1/universities/ZJU/staff", query_string=params), status, code)
     if status == 422:
         assert [d["field"] for d in error["details"]] == ["category"]
 
@@ -759,6 +747,6 @@ def test_staff_list_scoping(client, staff_world, username, code, status, expecte
         assert response.status_code == 200
         assert staff_nos(response.get_json()) == expected
     else:
-        error = error_of(response, status, expected)
+        error = check_error(response, status, expected)
         assert "李老师" not in response.get_data(as_text=True)
         assert error["details"] == []

@@ -8,21 +8,9 @@ from sqlalchemy import func, select
 from competition.extensions import db
 from competition.models import AuditLog, RoleGrant, University, User
 from tests.conftest import api_login
+from tests.web.api_checks import check_error
 
 NEW_PASSWORD = "Fresh-Start-2026"
-
-
-def error_of(response, status: int, code: str) -> dict:
-    """The error object of a response, after checking the status and the body's exact shape."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) == {"code", "message", "details"}
-    assert error["code"] == code
-    assert isinstance(error["message"], str) and error["message"]
-    assert isinstance(error["details"], list)
-    return error
 
 
 def create(client, token: str, body, **headers):
@@ -121,7 +109,7 @@ def test_names_are_trimmed_and_display_name_defaults_to_username(
 
 def test_duplicate_username_is_409(client, world):
     token = api_login(client, "org")
-    error = error_of(create(client, token, account("zju_judge", roles=[ZJU_JUDGE])), 409, "duplicate")
+    error = check_error(create(client, token, account("zju_judge", roles=[ZJU_JUDGE])), 409, "duplicate")
     assert "zju_judge" in error["message"]
     assert_nothing_created()
     # The existing account is untouched: its own password still works.
@@ -181,7 +169,7 @@ def test_university_admin_creates_judges_and_staff_of_their_own_university(app, 
 )
 def test_university_admin_may_not_grant_other_roles_or_universities(client, world, roles):
     token = api_login(client, "zju_admin")
-    error = error_of(create(client, token, account(roles=roles)), 403, "forbidden")
+    error = check_error(create(client, token, account(roles=roles)), 403, "forbidden")
     assert error["details"] == []
     assert_nothing_created()
 
@@ -190,7 +178,7 @@ def test_university_admin_may_not_grant_other_roles_or_universities(client, worl
 @pytest.mark.parametrize("roles", [[ZJU_JUDGE], [ZJU_STAFF], [ORGANIZER]], ids=str)
 def test_judges_and_staff_create_no_accounts(client, world, username, roles):
     token = api_login(client, username)
-    error_of(create(client, token, account(roles=roles)), 403, "forbidden")
+    check_error(create(client, token, account(roles=roles)), 403, "forbidden")
     assert_nothing_created()
 
 
@@ -236,7 +224,7 @@ INVALID = [
 def test_invalid_accounts_are_422_with_details(client, world, case, changes, fields):
     token = api_login(client, "org")
     body = {**account(roles=[ZJU_JUDGE]), **changes}
-    error = error_of(create(client, token, body), 422, "validation_failed")
+    error = check_error(create(client, token, body), 422, "validation_failed")
     assert {d["field"] for d in error["details"]} == fields
     assert all(isinstance(d["message"], str) and d["message"] for d in error["details"])
     assert_nothing_created()
@@ -245,7 +233,7 @@ def test_invalid_accounts_are_422_with_details(client, world, case, changes, fie
 def test_validation_messages_in_english_on_request(client, world):
     token = api_login(client, "org")
     body = {**account(roles=[]), "username": "a", "password": "short"}
-    error = error_of(create(client, token, body, **{"Accept-Language": "en"}), 422, "validation_failed")
+    error = check_error(create(client, token, body, **{"Accept-Language": "en"}), 422, "validation_failed")
     assert error["message"] == "The account was not created."
     assert error["details"] == [
         {
@@ -260,7 +248,7 @@ def test_validation_messages_in_english_on_request(client, world):
 def test_unknown_university_names_the_code(client, world):
     token = api_login(client, "org")
     body = account(roles=[{"role": "judge", "university": "NOPE"}])
-    error = error_of(create(client, token, body, **{"Accept-Language": "en"}), 422, "validation_failed")
+    error = check_error(create(client, token, body, **{"Accept-Language": "en"}), 422, "validation_failed")
     assert error["details"] == [{"field": "roles", "message": "No university has the code NOPE."}]
 
 
@@ -268,7 +256,7 @@ def test_unknown_university_names_the_code(client, world):
 def test_a_staff_member_with_an_account_gets_no_second_one(client, world, username):
     token = api_login(client, username)
     roles = [{"role": "staff", "university": "ZJU", "staff_no": "00123"}]  # zju_staff's
-    error = error_of(create(client, token, account(roles=roles)), 409, "duplicate")
+    error = check_error(create(client, token, account(roles=roles)), 409, "duplicate")
     assert error["details"] == []
     assert_nothing_created()
 
@@ -276,14 +264,14 @@ def test_a_staff_member_with_an_account_gets_no_second_one(client, world, userna
 @pytest.mark.parametrize("body", [["newbie"], "newbie", None], ids=["array", "string", "null"])
 def test_body_must_be_a_json_object(client, world, body):
     token = api_login(client, "org")
-    error_of(create(client, token, body), 400, "bad_request")
+    check_error(create(client, token, body), 400, "bad_request")
     assert_nothing_created()
 
 
 def test_nothing_is_half_created_when_a_later_role_fails(client, world):
     token = api_login(client, "org")
     roles = [ZJU_JUDGE, {"role": "staff", "university": "ZJU", "staff_no": "99999"}]
-    error_of(create(client, token, account(roles=roles)), 422, "validation_failed")
+    check_error(create(client, token, account(roles=roles)), 422, "validation_failed")
     assert_nothing_created()
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(RoleGrant)) == 5
