@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from .conftest import FIXTURES, ROOT, Account, screenshots
@@ -40,15 +41,22 @@ def open_import_page(page: Page, base: str) -> None:
 
 def assert_chinese_glyphs(page: Page, selector: str) -> None:
     """The element's Chinese text is drawn with a CJK font, not as empty boxes (as Chromium reports it)."""
-    cdp = page.context.new_cdp_session(page)
-    try:
-        cdp.send("DOM.enable")
-        cdp.send("CSS.enable")
-        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-    finally:
-        cdp.detach()
+    page.wait_for_load_state("load")
+    for attempt in range(3):  # node ids go stale if the document changes between the two DevTools calls
+        cdp = page.context.new_cdp_session(page)
+        try:
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(200)
+        finally:
+            cdp.detach()
     families = [f["familyName"] for f in fonts]
     assert any(CJK_FONT.search(name) for name in families), f"no CJK font renders {selector}: {families}"
 
