@@ -15,7 +15,9 @@ Codes and their params:
 - ``not_allowed`` {} — a provincial competition with a ``university``;
 - ``range`` {"min": a, "max": b} (integers, inclusive; either may be absent) or
   {"above": "0", "max": "1"} (decimals as text: greater than ``above``, at most ``max``);
-- ``decimals`` {"places": 1} — a maximum score with more decimal places;
+- ``decimals`` {"places": 1} — a maximum score with more decimal places; {"places": 4} — a weight, award
+  ratio or anomaly threshold finer than 0.0001 (it would be rounded when stored, and weights that sum to 1
+  into weights that do not);
 - ``duplicate`` {"value": v} — a repeated name (or category), reported on every repetition after the first;
 - ``order`` {"after": "registration_opens"} — registration must close after it opens;
 - ``weights_sum`` {"sum": "0.95"} — the round weights must sum to exactly 1;
@@ -54,6 +56,10 @@ MAX_LENGTHS = {
 YEARS = (2000, 2100)
 AGES = (18, 70)
 MAX_SCORE = Decimal(1000)
+# Weights, award ratios and the anomaly threshold are fractions given to at most 4 places (0.0001 = 0.01%):
+# a finer value could not be stored, and weights summing to 1 would be rounded into weights that do not.
+FRACTION_PLACES = 4
+MAX_QUOTA = 100_000
 MAX_TRIM = 3
 MAX_DECIMALS = 4
 
@@ -548,13 +554,22 @@ def _check_int(
         problems.append(Problem(path, "range", params))
 
 
-def _check_fraction(problems: list[Problem], path: str, value: Decimal | None, high: Decimal) -> bool:
-    """Check 0 < value <= high; True when the value is present and in range."""
+def _check_fraction(
+    problems: list[Problem],
+    path: str,
+    value: Decimal | None,
+    high: Decimal,
+    places: int | None = FRACTION_PLACES,
+) -> bool:
+    """Check 0 < value <= high (and at most ``places`` decimal places); True when present and valid."""
     if value is None:
         problems.append(Problem(path, "required", {}))
         return False
     if not (value > 0 and value <= high):
         problems.append(Problem(path, "range", {"above": "0", "max": _text(high)}))
+        return False
+    if places is not None and max(0, -value.normalize().as_tuple().exponent) > places:
+        problems.append(Problem(path, "decimals", {"places": places}))
         return False
     return True
 
@@ -575,11 +590,13 @@ def validate_spec(spec: CompetitionSpec) -> list[Problem]:
     name 1..200 characters; kind teaching/drill; level school/provincial, a school competition names its
     ``university`` and a provincial one must not; year 2000..2100; eligible categories a non-empty set of the
     three post categories; max_age none or 18..70, and then ``age_reference_date`` is required; registration
-    closes after it opens; quota none or at least 1; at least one group, names unique, at most 100
-    characters; at least one round, names unique, weights in (0, 1] summing to exactly 1, mode queue/live,
+    closes after it opens; quota none or 1..100,000; at least one group, names unique, at most 100
+    characters; at least one round, names unique, weights in (0, 1] with at most 4 decimal places summing to
+    exactly 1, mode queue/live,
     each with at least one criterion, names unique within the round, maximum in (0, 1000] with at most one
     decimal place; trimming 0..3 each side, ``trim_min_judges`` at least trim_highest + trim_lowest + 1,
-    decimals 0..4, final weighted/last_round, anomaly_threshold in (0, 1]; award ratios in (0, 1], names
+    decimals 0..4, final weighted/last_round, anomaly_threshold in (0, 1]; award ratios in (0, 1] (at most 4
+    places, like the weights and the threshold), names
     unique, summing to at most 1 (no awards at all is allowed).
     """
     problems: list[Problem] = []
@@ -603,7 +620,7 @@ def validate_spec(spec: CompetitionSpec) -> list[Problem]:
         problems.append(Problem("registration_closes", "required", {}))
     elif spec.registration_opens is not None and spec.registration_closes <= spec.registration_opens:
         problems.append(Problem("registration_closes", "order", {"after": "registration_opens"}))
-    _check_int(problems, "quota_per_university", spec.quota_per_university, 1, None)
+    _check_int(problems, "quota_per_university", spec.quota_per_university, 1, MAX_QUOTA)
     if spec.anonymous_judging is None:
         problems.append(Problem("anonymous_judging", "required", {}))
     _validate_groups(problems, spec.groups)
@@ -674,7 +691,7 @@ def _validate_criteria(problems: list[Problem], path: str, criteria: tuple | Non
             problems.append(Problem(item, "required", {}))
             continue
         _check_text(problems, f"{item}.name", criterion.name, MAX_LENGTHS["criterion"])
-        in_range = _check_fraction(problems, f"{item}.max_score", criterion.max_score, MAX_SCORE)
+        in_range = _check_fraction(problems, f"{item}.max_score", criterion.max_score, MAX_SCORE, places=None)
         if in_range and _places(criterion.max_score) > 1:
             problems.append(Problem(f"{item}.max_score", "decimals", {"places": 1}))
         _check_text(

@@ -138,36 +138,9 @@ def list_competitions(*, user: User, filters: CompetitionFilters) -> list[Compet
 # --- building from a spec -------------------------------------------------------------------------------
 
 
-STORED_PLACES = 4  # weights, ratios and the anomaly threshold are Numeric(5, 4) columns
-MAX_QUOTA = 100_000
-
-
-def _places(value: Decimal) -> int:
-    return max(0, -value.normalize().as_tuple().exponent)
-
-
-def _storage_details(spec: CompetitionSpec) -> list[dict]:
-    """What the columns could not keep as given: more decimal places than they store (weights that sum to 1
-    would be rounded into weights that do not) or a quota beyond a 32-bit integer."""
-    fractions = [(f"rounds[{i}].weight", r.weight) for i, r in enumerate(spec.rounds)]
-    fractions += [(f"awards[{i}].ratio", a.ratio) for i, a in enumerate(spec.awards)]
-    fractions.append(("scoring.anomaly_threshold", spec.scoring.anomaly_threshold))
-    details = [
-        {"field": field, "message": _("At most %(places)s decimal places.", places=STORED_PLACES)}
-        for field, value in fractions
-        if _places(value) > STORED_PLACES
-    ]
-    if spec.quota_per_university is not None and spec.quota_per_university > MAX_QUOTA:
-        problem = Problem("quota_per_university", "range", {"min": 1, "max": MAX_QUOTA})
-        details.append({"field": problem.field, "message": spec_problem_message(problem)})
-    return details
-
-
 def _parse(data: dict) -> CompetitionSpec:
     spec, problems = parse_spec(data, tz=local_zone())
     details = [{"field": p.field, "message": spec_problem_message(p)} for p in problems]
-    if spec is not None:
-        details += _storage_details(spec)
     if details:
         raise ValidationFailed(
             _("The competition was not saved: please correct the marked fields."), details=details

@@ -95,7 +95,9 @@ def spec_problem_message(problem) -> str:
     if code == "weights_sum":
         return _("The round weights add up to %(sum)s; they must add up to exactly 1.", sum=p.get("sum", ""))
     if code == "decimals":
-        return _("At most one decimal place.")
+        if p.get("places", 1) == 1:
+            return _("At most one decimal place.")
+        return _("At most %(places)s decimal places.", places=p["places"])
     if code == "ratios_sum":
         return _("The award ratios add up to %(sum)s; together they may be at most 1.", sum=p.get("sum", ""))
     return _("Invalid value.")

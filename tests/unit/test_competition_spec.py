@@ -316,8 +316,9 @@ CASES = [
     ({"registration_opens": "next Monday"}, "registration_opens", "type", {"expected": "datetime"}),
     ({"registration_opens": 1767225600}, "registration_opens", "type", {"expected": "datetime"}),
     # quota, anonymous judging, materials, description
-    ({"quota_per_university": 0}, "quota_per_university", "range", {"min": 1}),
-    ({"quota_per_university": -3}, "quota_per_university", "range", {"min": 1}),
+    ({"quota_per_university": 0}, "quota_per_university", "range", {"min": 1, "max": 100_000}),
+    ({"quota_per_university": -3}, "quota_per_university", "range", {"min": 1, "max": 100_000}),
+    ({"quota_per_university": 100_001}, "quota_per_university", "range", {"min": 1, "max": 100_000}),
     ({"quota_per_university": 2.5}, "quota_per_university", "type", {"expected": "integer"}),
     ({"anonymous_judging": "yes"}, "anonymous_judging", "type", {"expected": "boolean"}),
     ({"anonymous_judging": 1}, "anonymous_judging", "type", {"expected": "boolean"}),
@@ -578,20 +579,27 @@ def test_validate_spec_on_a_built_spec():
     ]
 
 
-def test_weights_that_sum_to_one_only_beyond_float_precision_are_exact():
-    weights = [
-        "0.3333333333333333333333333333333",
-        "0.3333333333333333333333333333333",
-        "0.3333333333333333333333333333334",
-    ]
+def test_weights_are_summed_exactly_at_four_places():
     rounds = [
         {"name": str(i), "weight": w, "criteria": [{"name": "x", "max_score": 1}]}
-        for i, w in enumerate(weights)
+        for i, w in enumerate(["0.3333", "0.3333", "0.3334"])
     ]
     assert parse(with_changes({"rounds": rounds}))[1] == []
-    rounds[2]["weight"] = "0.3333333333333333333333333333333"
-    assert parse(with_changes({"rounds": rounds}))[1] == [
-        Problem("rounds", "weights_sum", {"sum": "0.9999999999999999999999999999999"})
+    rounds[2]["weight"] = "0.3333"
+    assert parse(with_changes({"rounds": rounds}))[1] == [Problem("rounds", "weights_sum", {"sum": "0.9999"})]
+
+
+def test_fractions_finer_than_four_places_are_refused():
+    """0.33333 + 0.66667 is 1, but stored at four places it would be 0.3333 + 0.6667: refused, not rounded."""
+    rounds = [
+        {"name": str(i), "weight": w, "criteria": [{"name": "x", "max_score": 1}]}
+        for i, w in enumerate(["0.33333", "0.66667"])
+    ]
+    problems = parse(with_changes({"rounds": rounds, "awards": [{"name": "一等奖", "ratio": "0.12345"}]}))[1]
+    assert problems == [
+        Problem("rounds[0].weight", "decimals", {"places": 4}),
+        Problem("rounds[1].weight", "decimals", {"places": 4}),
+        Problem("awards[0].ratio", "decimals", {"places": 4}),
     ]
 
 
