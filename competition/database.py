@@ -1,9 +1,12 @@
-"""Engine settings: SQLite gets WAL, enforced foreign keys and a busy timeout."""
+"""Engine settings (SQLite: WAL, enforced foreign keys, a busy timeout) and files tied to commits."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
@@ -30,3 +33,22 @@ def configure_engine(app: Flask) -> None:
 
 def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
+
+
+_UNLINK = "unlink_after_commit"
+
+
+def unlink_after_commit(path: Path) -> None:
+    """Delete ``path`` once the current transaction commits; a rollback forgets it (row and file stay)."""
+    db.session.info.setdefault(_UNLINK, []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _unlink_committed(session: Session) -> None:
+    for path in session.info.pop(_UNLINK, []):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_UNLINK, None)

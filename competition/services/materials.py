@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from ..database import unlink_after_commit
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import EntryMaterial, User
@@ -122,8 +123,8 @@ def remove_material(*, material: EntryMaterial, by: User) -> None:
         raise Forbidden(_("You may not change this entry's files."))
     if entry.competition.status not in ("registration_open", "registration_closed"):
         raise Conflict(_("Files can no longer be changed."), code="wrong_state")
-    (folder() / material.stored_name).unlink(missing_ok=True)
     db.session.delete(material)
+    unlink_after_commit(folder() / material.stored_name)
     audit.record(
         "entry.material_remove",
         by=by,

@@ -194,6 +194,19 @@ def test_delete_removes_the_row_and_the_file(client, entry):
     assert client.get(f"/api/v1/entries/{entry.id}/materials").get_json() == []
 
 
+def test_a_deletion_that_is_not_committed_keeps_the_file(client, entry):
+    token = api_login(client, "zju_staff")
+    material_id = upload(client, token, entry.id, PDF, "a.pdf").get_json()["id"]
+    material = db.session.get(EntryMaterial, material_id)
+    path = materials.path_of(material)
+    materials.remove_material(material=material, by=user("zju_staff"))
+    db.session.flush()
+    db.session.rollback()
+    assert path.exists() and db.session.get(EntryMaterial, material_id) is not None
+    db.session.commit()  # a later commit of the same session must not remove it either
+    assert path.exists()
+
+
 def test_once_scoring_starts_files_can_no_longer_change(client, entry):
     token = api_login(client, "zju_staff")
     material_id = upload(client, token, entry.id, PDF, "a.pdf").get_json()["id"]
