@@ -36,6 +36,17 @@ def page_request(args) -> PageRequest:
     return PageRequest(page, per_page)
 
 
+def paginate(stmt, page: PageRequest | None):
+    """``stmt`` limited to one page; ``None`` means every row (exports)."""
+    return stmt if page is None else stmt.offset(page.offset).limit(page.per_page)
+
+
+def page_of(items: list, total: int, page: PageRequest | None) -> Page:
+    if page is None:
+        return Page(items=items, total=total, page=1, per_page=max(total, 1))
+    return Page(items=items, total=total, page=page.page, per_page=page.per_page)
+
+
 @dataclass(frozen=True)
 class Page:
     items: list

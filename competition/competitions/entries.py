@@ -14,13 +14,11 @@ from ..errors import Forbidden, NotFound, ServiceError
 from ..extensions import db
 from ..labels import CATEGORY_LABELS, label
 from ..models import Competition, Entry, University, User
-from ..pagination import PageRequest, page_request
+from ..pagination import page_request
 from ..permissions import is_organizer, university_ids, visible_universities
 from ..services import competitions, draw, excel, registration
 from . import bp
 from .words import ENTRY_STATUS_LABELS
-
-EVERYTHING = PageRequest(1, 10**7)
 
 
 def _entries_competition(competition_id: int) -> Competition:
@@ -93,7 +91,7 @@ def list_entries(competition_id: int):
 def export_entries(competition_id: int):
     competition = _entries_competition(competition_id)
     everyone = registration.list_entries(
-        competition=competition, user=current_user, filters=_filters(), page=EVERYTHING
+        competition=competition, user=current_user, filters=_filters(), page=None
     )
     zone = competitions.local_zone()
     columns = ["出场序号", "组别", "高校", "工号", "姓名", "部门", "岗位类别", "状态", "说明", "报名时间"]
@@ -214,7 +212,7 @@ def draw_page(competition_id: int):
         competition=competition,
         user=current_user,
         filters=registration.EntryFilters(status="approved"),
-        page=EVERYTHING,
+        page=None,
     ).items
     record = draw.last_draw(competition)
     drawn_by = db.session.get(User, record.drawn_by_id) if record and record.drawn_by_id else None

@@ -15,7 +15,7 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Competition, CompetitionGroup, Department, Entry, Staff, University, User
 from ..models._base import utcnow
-from ..pagination import Page, PageRequest
+from ..pagination import Page, PageRequest, page_of, paginate
 from ..permissions import is_organizer, university_ids
 from . import audit
 from .competitions import can_manage, is_db_int
@@ -311,17 +311,17 @@ def entries_query(*, competition: Competition, user: User, filters: EntryFilters
     return stmt
 
 
-def list_entries(*, competition: Competition, user: User, filters: EntryFilters, page: PageRequest) -> Page:
+def list_entries(
+    *, competition: Competition, user: User, filters: EntryFilters, page: PageRequest | None
+) -> Page:
+    """One page of the entries in scope, by group and draw order; ``page=None`` gives all (exports)."""
     stmt = entries_query(competition=competition, user=user, filters=filters)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = db.session.scalars(
-        stmt.order_by(
-            CompetitionGroup.position, Entry.draw_no.is_(None), Entry.draw_no, University.code, Staff.staff_no
-        )
-        .offset(page.offset)
-        .limit(page.per_page)
-    ).all()
-    return Page(items=list(items), total=total or 0, page=page.page, per_page=page.per_page)
+    ordered = stmt.order_by(
+        CompetitionGroup.position, Entry.draw_no.is_(None), Entry.draw_no, University.code, Staff.staff_no
+    )
+    items = db.session.scalars(paginate(ordered, page)).all()
+    return page_of(list(items), total or 0, page)
 
 
 def my_entries(*, user: User) -> list[Entry]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import Department, Staff, University
-from ..pagination import Page, PageRequest
+from ..pagination import Page, PageRequest, page_of, paginate
 
 
 @dataclass(frozen=True)
@@ -45,16 +45,14 @@ def staff_query(university: University, filters: StaffFilters):
     return stmt
 
 
-def list_staff(*, university: University, filters: StaffFilters, page: PageRequest) -> Page:
+def list_staff(*, university: University, filters: StaffFilters, page: PageRequest | None) -> Page:
+    """One page of the filtered staff, ordered by 工号; ``page=None`` gives all of them (exports)."""
     stmt = staff_query(university, filters)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     items = db.session.scalars(
-        stmt.options(contains_eager(Staff.department))
-        .order_by(Staff.staff_no)
-        .offset(page.offset)
-        .limit(page.per_page)
+        paginate(stmt.options(contains_eager(Staff.department)).order_by(Staff.staff_no), page)
     ).all()
-    return Page(items=list(items), total=total or 0, page=page.page, per_page=page.per_page)
+    return page_of(list(items), total or 0, page)
 
 
 def departments_of(university: University) -> list[str]:

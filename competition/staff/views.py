@@ -164,9 +164,7 @@ def roster_template(code: str):
 @login_required
 def export_roster(code: str):
     university = managed_university_or_404(code, current_user)
-    everyone = staff.list_staff(
-        university=university, filters=staff.StaffFilters(active=None), page=staff.PageRequest(1, 10**7)
-    )
+    everyone = staff.list_staff(university=university, filters=staff.StaffFilters(active=None), page=None)
     frame = pd.DataFrame(
         [
             {
