@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from ..domain import lifecycle
-from ..domain.competition_spec import YEARS, CompetitionSpec, Problem, parse_spec
+from ..domain.competition_spec import CompetitionSpec, Problem, parse_spec
+from ..domain.spec_types import YEARS
 from ..enums import Role
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
