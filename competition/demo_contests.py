@@ -32,7 +32,7 @@ from .domain.eligibility import age_on
 from .enums import PostCategory, Role
 from .extensions import db
 from .models import AuditLog, Competition, DrawRecord, Entry, RoleGrant, Staff, University, User
-from .services import competitions, draw, registration
+from .services import competition_templates, competitions, draw, registration
 
 TEACHING_GROUPS = {  # template group → words in the names of the colleges that teach in it (first match wins)
     "思想政治课专项组": ("马克思主义",),
@@ -156,7 +156,7 @@ class _Loader:
         """A draft from a template, of the year in which it ``opens`` (``name`` may say "{year}"); its window
         for now spans the present, so that entries can be made (``backdate`` moves it afterwards)."""
         year = self.local(opens).year
-        body = competitions.template_body(
+        body = competition_templates.template_body(
             template, year=year, level=level, university=code, today=self.now.date()
         )
         body.update(

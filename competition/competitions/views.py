@@ -16,7 +16,7 @@ from ..errors import Conflict, Forbidden, ServiceError, ValidationFailed
 from ..extensions import db
 from ..models import Competition, University
 from ..permissions import can_manage_any_university, is_organizer, university_ids, visible_universities
-from ..services import competitions, registration
+from ..services import competition_templates, competitions, registration
 from . import bp, formdata
 from .words import NEXT_STEP, STATUS_LABELS, TRANSITION_DONE, template_words
 
@@ -138,7 +138,7 @@ def new_competition():
     level, university = _start_level()
     today = _today()
     if template_key:
-        body = competitions.template_body(
+        body = competition_templates.template_body(
             template_key, year=today.year, level=level, university=university, today=today
         )
     else:
@@ -154,7 +154,7 @@ def _start_page():
     ]
     return render_template(
         "competitions/new.html",
-        templates=competitions.load_templates(str(get_locale())),
+        templates=competition_templates.load_templates(str(get_locale())),
         universities=_owner_universities(),
         may_choose_level=is_organizer(current_user),
         copyable=copyable,

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from competition.enums import Role
 from competition.extensions import db
 from competition.models import Entry, User
-from competition.services import competitions
+from competition.services import competition_templates, competitions
 from tests.conftest import PASSWORD, Factory
 
 from .conftest import Account, screenshots
@@ -34,7 +34,7 @@ def open_contest(app):
         make.user("zju_older", Role.STAFF, zju, staff=older)
         organizer = make.user("org", Role.ORGANIZER)
         now = datetime.now(UTC)
-        body = competitions.template_body(
+        body = competition_templates.template_body(
             "young-teachers-teaching", year=now.year, level="provincial", university=None, today=now.date()
         )
         body.update(
