@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from competition.demo_data import GIVEN_FEMALE, GIVEN_MALE, SURNAMES  # noqa: E402
+from competition.demo.data import GIVEN_FEMALE, GIVEN_MALE, SURNAMES  # noqa: E402
 from competition.domain.eligibility import age_on  # noqa: E402
 
 # --------------------------------------------------------------------------------------------------

@@ -1,26 +1,24 @@
-"""A realistic province in miniature for demonstrations: ``flask --app wsgi demo``.
+"""The demo province's people: its universities and their staff, and the accounts to log in with.
 
-Six fictional universities of different sizes and kinds with about 3,000 staff, and a handful of accounts
-(organizer, one union admin and two judges per university, three staff members) to click through the product.
-The data follow from the seed; the passwords never do: they are drawn with ``secrets`` on every load.
+Staff are drawn from the seeded generator (names, birth dates, titles, 工号, phone numbers); the accounts are
+the organizer, one union admin and two judges per university, and three staff members of the largest one.
+Their passwords never follow from the seed: they are drawn with ``secrets`` on every load.
 """
 
 from __future__ import annotations
 
 import random
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
-from .demo_contests import load_demo_contests
-from .demo_coverage import load_demo_coverage
-from .demo_data import (
+from ..enums import Gender, PostCategory, Role
+from ..extensions import db
+from ..models import Department, RoleGrant, Staff, University, User
+from ..services.accounts import INITIAL_PASSWORD_METHOD, generate_password
+from .data import (
     COMPOUND_SURNAMES,
     DEFAULT_OFFICE_TITLES,
     DEFAULT_SUPPORT_TITLES,
@@ -35,14 +33,7 @@ from .demo_data import (
     UNIVERSITIES,
     DemoUniversity,
 )
-from .enums import Gender, PostCategory, Role
-from .extensions import db
-from .models import Department, RoleGrant, Staff, University, User
-from .services import audit
-from .services.accounts import INITIAL_PASSWORD_METHOD, generate_password
 
-LOGINS_FILE = "demo-logins.txt"
-URL = "http://127.0.0.1:5000"
 REFERENCE_YEAR = 2026  # ages, titles and years of joining are reckoned from here
 # Shares of the post categories (teaching and research, other; admin and logistics take the rest).
 TEACHING_SHARE = 0.60
@@ -59,6 +50,7 @@ ROLE_WORDS = {
     Role.JUDGE: "评委 judge",
     Role.STAFF: "教职工 staff",
 }
+Universities = list[tuple[DemoUniversity, University]]  # each demo university's spec and its row
 
 
 @dataclass(frozen=True)
@@ -216,9 +208,8 @@ def _staff_accounts(university: University, rows: list[dict], rng: random.Random
     return accounts
 
 
-def load_demo(*, seed: int = 2026) -> str:
-    """Add the demo province to the session (the caller commits) and return the table of its log-ins."""
-    rng = random.Random(seed)
+def add_universities() -> Universities:
+    """The six universities with their departments, flushed so that they have ids."""
     universities = []
     for spec in UNIVERSITIES:
         university = University(code=spec.code, name=spec.name)
@@ -227,14 +218,26 @@ def load_demo(*, seed: int = 2026) -> str:
         db.session.add(university)
         universities.append((spec, university))
     db.session.flush()
+    return universities
 
+
+def add_staff(universities: Universities, rng: random.Random) -> dict[str, list[dict]]:
+    """Every university's staff, inserted in bulk; returns the rows by university code."""
     staff_by_university = {}
     for spec, university in universities:
         departments = {d.name: d.id for d in university.departments}
         rows = _staff_rows(spec, university.id, departments, rng)
         db.session.execute(insert(Staff), rows)
         staff_by_university[spec.code] = rows
+    return staff_by_university
 
+
+def add_accounts(
+    universities: Universities,
+    staff_by_university: dict[str, list[dict]],
+    rng: random.Random,
+) -> list[Login]:
+    """The organizer, a union admin and two judges per university, three staff members; their log-ins."""
     people = _People(rng)
     logins = []
     _, password = _user("organizer", "省教育工会（演示）", RoleGrant(role=Role.ORGANIZER))
@@ -261,47 +264,4 @@ def load_demo(*, seed: int = 2026) -> str:
         logins.append(
             Login(username, password, role, f"{largest_spec.name} {largest_spec.code}", row["name"])
         )
-    load_demo_contests(rng=rng)
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    load_demo_coverage(rng=rng, year=today.year, today=today)
-
-    total = sum(len(rows) for rows in staff_by_university.values())
-    db.session.flush()
-    audit.record(
-        "demo.load", by=None, object_type="system", seed=seed, universities=len(universities), staff=total
-    )
-    return _logins_text(logins, universities=len(universities), staff=total)
-
-
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _table(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return lines
-
-
-def _logins_text(logins: list[Login], *, universities: int, staff: int) -> str:
-    path = Path(current_app.instance_path) / LOGINS_FILE
-    heading = ("用户名 Username", "密码 Password", "角色 Role", "高校 University", "姓名 Name")
-    rows = [heading, *((x.username, x.password, x.role, x.university, x.name) for x in logins)]
-    lines = [
-        "演示账号 / Demo log-ins",
-        "=======================",
-        f"已载入 {universities} 所高校、{staff:,} 名教职工 / "
-        f"Loaded {universities} universities and {staff:,} staff.",
-        f"打开 Open {URL} (flask --app wsgi run), 用下列账号登录 / log in with one of these accounts.",
-        f"这些账号保存在 / They are kept in: {path}",
-        "",
-        *_table(rows),
-        "",
-        "密码为随机生成, 仅供演示 / The passwords are random and for demonstration only.",
-    ]
-    return "\n".join(lines) + "\n"
+    return logins

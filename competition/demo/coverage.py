@@ -7,20 +7,26 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
-from .extensions import db
-from .models import Department, OfflineParticipation, Staff, University
+from ..enums import PostCategory
+from ..extensions import db
+from ..models import Department, OfflineParticipation, Staff, University
 
 # How far each demo university has come this year (before its competition entries are counted).
 TARGET_RATES = {"DHUT": 0.93, "LJNU": 0.74, "NSMU": 0.57, "XXUFE": 0.41, "BLAF": 0.97, "YQVC": 0.28}
 EVENTS = {
-    "teaching_research": [
+    PostCategory.TEACHING_RESEARCH: [
         "院级青年教师讲课比赛",
         "课程思政教学设计展评",
         "实验教学技能竞赛",
         "多媒体课件制作比赛",
     ],
-    "admin_logistics": ["公文写作技能比武", "办公软件操作竞赛", "后勤服务技能练兵", "财务业务知识竞赛"],
-    "other": ["图书分编技能竞赛", "实验室安全知识竞赛", "档案管理技能练兵"],
+    PostCategory.ADMIN_LOGISTICS: [
+        "公文写作技能比武",
+        "办公软件操作竞赛",
+        "后勤服务技能练兵",
+        "财务业务知识竞赛",
+    ],
+    PostCategory.OTHER: ["图书分编技能竞赛", "实验室安全知识竞赛", "档案管理技能练兵"],
 }
 
 

@@ -1,38 +1,24 @@
-"""Demo competitions: one in every state of the life cycle, made through the services as people would.
+"""The means the demo competitions are made with: who is who, the days of their lives, the services, history.
 
-``load_demo_contests`` runs inside ``load_demo`` once the universities, their staff and the accounts
-exist. The competitions are created from the templates, opened, filled with entries, decided, closed and
-drawn through ``services.competitions``, ``services.registration`` and ``services.draw`` (so validation,
-eligibility, quotas, the recorded seeds and the audit trail are the real ones); then each history is moved
-to the days it would have happened on (registration window, entries, decisions, draws, transitions, audit
-rows), relative to the moment of loading:
-
-- 全省高校青年教师教学竞赛 (provincial, teaching): registration open (opened days ago, closes in
-  weeks), quota 8 per university, pending and approved entries from five universities, one rejected with a
-  reason. The DHUT young teacher's demo account is not registered (a visitor can try); the senior teacher
-  is refused by age.
-- 全省高校行政后勤岗位练兵 (provincial, drill): registration closed in the past and drawn; the DHUT admin
-  and logistics demo account registered for it themselves and was approved.
-- 东湖理工大学青年教师教学竞赛 (DHUT, teaching): drawn and scoring; the DHUT young teacher takes part.
-- 临江师范学院行政后勤岗位练兵 (LJNU, drill): a draft, its registration to open in two weeks.
-- 南山医科大学实验室安全知识与技能竞赛 (NSMU, drill): held in spring and published (scores come with
-  judging).
+``ContestKit`` finds the demo accounts and the active staff, creates, opens, fills, decides, closes and draws
+competitions through the services as people would, then moves what the services did to the days of a
+``Plan`` (see ``demo.contests``, where the five competitions are told).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .domain.eligibility import age_on
-from .enums import PostCategory, Role
-from .extensions import db
-from .models import AuditLog, Competition, DrawRecord, Entry, RoleGrant, Staff, University, User
-from .services import competition_templates, competitions, draw, registration
+from ..clock import local_zone
+from ..enums import CompetitionKind, PostCategory, Role
+from ..extensions import db
+from ..models import AuditLog, Competition, DrawRecord, Entry, RoleGrant, Staff, University, User
+from ..services import competition_templates, competitions, draw, registration
 
 TEACHING_GROUPS = {  # template group → words in the names of the colleges that teach in it (first match wins)
     "思想政治课专项组": ("马克思主义",),
@@ -51,12 +37,12 @@ LAB_GROUPS = {  # the laboratory safety contest's groups by unit; the rest are �
     "机电与特种设备类": ("机械", "电气", "教育技术", "后勤", "资产"),
 }
 REJECTIONS = {  # reasons a union admin gives, by kind of competition
-    "teaching": (
+    CompetitionKind.TEACHING: (
         "本学年未承担本科课程教学任务，不符合参赛条件。",
         "近三年已获校级教学竞赛一等奖，按规定本届不再参赛。",
         "教学大纲与教学设计未按时提交，请参加下一届。",
     ),
-    "drill": (
+    CompetitionKind.DRILL: (
         "所在岗位不在本次练兵范围内，请报名下一期。",
         "本部门已推荐其他同志参赛，名额调整。",
     ),
@@ -64,7 +50,7 @@ REJECTIONS = {  # reasons a union admin gives, by kind of competition
 
 
 @dataclass
-class _Plan:
+class Plan:
     """The days of a competition's life, as naive UTC datetimes (what the columns hold)."""
 
     created: datetime
@@ -74,17 +60,19 @@ class _Plan:
 
 
 @dataclass
-class _People:
+class ContestPeople:
     organizer: User
     admins: dict[str, User]  # university code → its union admin
     accounts: dict[str, tuple[User, Staff]]  # "young", "senior", "office" → the demo staff accounts
 
 
-class _Loader:
+class ContestKit:
+    """What the demo competitions are told with; ``demo.contests`` adds the five of them."""
+
     def __init__(self, rng: random.Random, now: datetime):
         self.rng = rng
         self.now = now  # naive UTC
-        self.zone = competitions.local_zone()
+        self.zone = local_zone()
         self.universities = {u.code: u for u in db.session.scalars(select(University))}
         self.people = self._people()
         self.staff = self._staff()
@@ -93,7 +81,7 @@ class _Loader:
 
     # --- who is who -----------------------------------------------------------------------------------------
 
-    def _people(self) -> _People:
+    def _people(self) -> ContestPeople:
         def user(username: str) -> User:
             return db.session.scalar(select(User).where(User.username == username))
 
@@ -110,7 +98,7 @@ class _Loader:
                 accounts["young"] = (grant.user, member)
             else:
                 accounts["senior"] = (grant.user, member)
-        return _People(user("organizer"), admins, accounts)
+        return ContestPeople(user("organizer"), admins, accounts)
 
     def _staff(self) -> dict[str, list[Staff]]:
         """Active staff per university code, in 工号 order (so that the seed decides every choice)."""
@@ -220,7 +208,7 @@ class _Loader:
         db.session.flush()
         return db.session.scalar(select(func.max(AuditLog.id))) or 0
 
-    def backdate(self, competition: Competition, plan: _Plan, since: int) -> None:
+    def backdate(self, competition: Competition, plan: Plan, since: int) -> None:
         """Move what the services just did to the plan's days: the window, each entry's registration and
         decision (inside the window), the draws, and the audit rows that recorded them."""
         db.session.flush()
@@ -255,197 +243,3 @@ class _Loader:
             elif row.object_type == "entry" and row.object_id in times:
                 created, decided = times[row.object_id]
                 row.at = created if row.action == "entry.register" else decided
-
-    # --- the five competitions ------------------------------------------------------------------------------
-
-    @staticmethod
-    def young(competition: Competition):
-        """Teaching staff within the contest's age limit on its reference date (young teachers' contests)."""
-        return lambda m: (
-            m.category == PostCategory.TEACHING_RESEARCH
-            and m.birth_date is not None
-            and age_on(m.birth_date, competition.age_reference_date) <= competition.max_age
-        )
-
-    @staticmethod
-    def office(m: Staff) -> bool:
-        return m.category in (PostCategory.ADMIN_LOGISTICS, PostCategory.OTHER)
-
-    def provincial_teaching(self) -> None:
-        """Open now: nominations from five universities, some approved; the young demo teacher may enter."""
-        organizer = self.people.organizer
-        since = self.audit_mark()
-        plan = _Plan(created=self.day(-13, 10), opens=self.day(-6, 9), closes=self.day(24, 17))
-        competition = self.create(
-            "young-teachers-teaching",
-            name="{year}年全省高校青年教师教学竞赛",
-            level="provincial",
-            code=None,
-            by=organizer,
-            opens=plan.opens,
-            quota_per_university=8,
-        )
-        plan.steps = {"registration_open": plan.opens}
-        self.step(competition, "registration_open", organizer)
-        eligible = self.young(competition)
-        # (university, registered, approved, rejected): within the quota of 8 approved everywhere.
-        for code, n, approve, reject in (
-            ("DHUT", 5, 3, 0),
-            ("LJNU", 6, 4, 1),
-            ("NSMU", 4, 2, 0),
-            ("XXUFE", 3, 0, 0),
-            ("BLAF", 2, 1, 0),
-        ):
-            self.nominate(competition, code, self.pick(code, n, eligible), approve=approve, reject=reject)
-        self.backdate(competition, plan, since)
-
-    def provincial_drill(self) -> None:
-        """Closed a week ago and drawn; the DHUT office worker registered themselves."""
-        organizer = self.people.organizer
-        since = self.audit_mark()
-        plan = _Plan(created=self.day(-52, 10), opens=self.day(-40, 9), closes=self.day(-8, 17))
-        competition = self.create(
-            "admin-logistics-drill",
-            name="{year}年全省高校行政后勤岗位练兵",
-            level="provincial",
-            code=None,
-            by=organizer,
-            opens=plan.opens,
-            quota_per_university=5,
-        )
-        plan.steps = {
-            "registration_open": plan.opens,
-            "registration_closed": plan.closes,
-            "drawn": self.day(-5, 15),
-        }
-        self.step(competition, "registration_open", organizer)
-        user, member = self.people.accounts["office"]
-        groups = {g.name: g for g in competition.groups}
-        own = self.enter(competition, member, groups, by=user)
-        registration.approve(entry=own, by=self.people.admins["DHUT"])
-        for code, n, approve, reject in (
-            ("DHUT", 3, 3, 0),
-            ("LJNU", 5, 4, 1),
-            ("NSMU", 3, 3, 0),
-            ("XXUFE", 4, 4, 0),
-            ("BLAF", 2, 2, 0),
-            ("YQVC", 2, 2, 0),
-        ):
-            self.nominate(competition, code, self.pick(code, n, self.office), approve=approve, reject=reject)
-        self.step(competition, "registration_closed", organizer)
-        self.draw(competition, organizer)
-        self.backdate(competition, plan, since)
-
-    def dhut_teaching(self) -> None:
-        """DHUT's own contest: closed, drawn, scoring since the contest day; the young demo teacher is in."""
-        admin = self.people.admins["DHUT"]
-        since = self.audit_mark()
-        university = self.universities["DHUT"]
-        plan = _Plan(created=self.day(-80, 10), opens=self.day(-70, 9), closes=self.day(-42, 17))
-        competition = self.create(
-            "young-teachers-teaching",
-            name=university.name + "{year}年青年教师教学竞赛",
-            level="school",
-            code="DHUT",
-            by=admin,
-            opens=plan.opens,
-        )
-        plan.steps = {
-            "registration_open": plan.opens,
-            "registration_closed": plan.closes,
-            "drawn": self.day(-35, 15),
-            "scoring": self.day(-2, 8),
-        }
-        self.step(competition, "registration_open", admin)
-        user, member = self.people.accounts["young"]
-        groups = {g.name: g for g in competition.groups}
-        own = self.enter(competition, member, groups, by=user)
-        registration.approve(entry=own, by=admin)
-        entries = self.nominate(
-            competition,
-            "DHUT",
-            self.pick("DHUT", 18, self.young(competition)),
-            approve=15,
-            reject=2,
-        )
-        registration.withdraw(entry=entries[-1], by=admin)  # one withdrew before the deadline
-        self.step(competition, "registration_closed", admin)
-        self.draw(competition, admin)
-        self.step(competition, "scoring", admin)
-        self.backdate(competition, plan, since)
-
-    def ljnu_drill(self) -> None:
-        """A draft LJNU's union is still preparing: registration is to open in two weeks."""
-        admin = self.people.admins["LJNU"]
-        since = self.audit_mark()
-        university = self.universities["LJNU"]
-        plan = _Plan(created=self.day(-2, 16), opens=self.day(12, 9), closes=self.day(40, 17))
-        competition = self.create(
-            "admin-logistics-drill",
-            name=university.name + "{year}年行政后勤岗位练兵",
-            level="school",
-            code="LJNU",
-            by=admin,
-            opens=plan.opens,
-        )
-        self.backdate(competition, plan, since)
-
-    def nsmu_lab_safety(self) -> None:
-        """Held in spring, published since (the scores come with judging)."""
-        admin = self.people.admins["NSMU"]
-        since = self.audit_mark()
-        university = self.universities["NSMU"]
-        # In spring (235 days ago in late November); loaded early in a year, in its first days instead, or
-        # in the spring of the year before when the year is only weeks old.
-        today = self.local(self.now).date()
-        elapsed = (today - date(today.year, 1, 1)).days
-        start = -235 if elapsed >= 240 or elapsed < 45 else 5 - elapsed
-        plan = _Plan(
-            created=self.day(start - 10, 10), opens=self.day(start, 9), closes=self.day(start + 21, 17)
-        )
-        plan.steps = {
-            "registration_open": plan.opens,
-            "registration_closed": plan.closes,
-            "drawn": self.day(start + 24, 15),
-            "scoring": self.day(start + 28, 8),
-            "published": self.day(start + 35, 10),
-        }
-        competition = self.create(
-            "lab-safety-drill",
-            name=university.name + "{year}年实验室安全知识与技能竞赛",
-            level="school",
-            code="NSMU",
-            by=admin,
-            opens=plan.opens,
-        )
-        self.step(competition, "registration_open", admin)
-        lab = ("实验", "医学", "药学", "基础", "公共卫生")
-        self.nominate(
-            competition,
-            "NSMU",
-            self.pick("NSMU", 15, lambda m: any(w in m.department.name for w in lab)),
-            approve=14,
-            reject=1,
-        )
-        self.step(competition, "registration_closed", admin)
-        self.draw(competition, admin)
-        self.step(competition, "scoring", admin)
-        self.step(competition, "published", admin)
-        self.backdate(competition, plan, since)
-
-
-def load_demo_contests(*, rng: random.Random, now: datetime | None = None) -> list[Competition]:
-    """Add the five demo competitions to the session (the caller commits) and return them.
-
-    ``now`` (default: the present, as an aware datetime) is the moment the histories are told from.
-    """
-    now = now or datetime.now(UTC)
-    now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
-    loader = _Loader(rng, now)
-    loader.nsmu_lab_safety()
-    loader.dhut_teaching()
-    loader.provincial_drill()
-    loader.provincial_teaching()
-    loader.ljnu_drill()
-    db.session.flush()
-    return list(db.session.scalars(select(Competition).order_by(Competition.id)))

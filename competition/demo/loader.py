@@ -1,0 +1,77 @@
+"""A realistic province in miniature for demonstrations: ``flask --app wsgi demo``.
+
+Six fictional universities of different sizes and kinds with about 3,000 staff, and a handful of accounts
+(organizer, one union admin and two judges per university, three staff members) to click through the product.
+The data follow from the seed; the passwords never do: they are drawn with ``secrets`` on every load.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from ..extensions import db
+from ..services import audit
+from .contests import load_demo_contests
+from .coverage import load_demo_coverage
+from .people import Login, add_accounts, add_staff, add_universities
+
+LOGINS_FILE = "demo-logins.txt"
+URL = "http://127.0.0.1:5000"
+
+
+def load_demo(*, seed: int = 2026) -> str:
+    """Add the demo province to the session (the caller commits) and return the table of its log-ins."""
+    rng = random.Random(seed)
+    universities = add_universities()
+    staff_by_university = add_staff(universities, rng)
+    logins = add_accounts(universities, staff_by_university, rng)
+    load_demo_contests(rng=rng)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    load_demo_coverage(rng=rng, year=today.year, today=today)
+
+    total = sum(len(rows) for rows in staff_by_university.values())
+    db.session.flush()
+    audit.record(
+        "demo.load", by=None, object_type="system", seed=seed, universities=len(universities), staff=total
+    )
+    return _logins_text(logins, universities=len(universities), staff=total)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def _logins_text(logins: list[Login], *, universities: int, staff: int) -> str:
+    path = Path(current_app.instance_path) / LOGINS_FILE
+    heading = ("用户名 Username", "密码 Password", "角色 Role", "高校 University", "姓名 Name")
+    rows = [heading, *((x.username, x.password, x.role, x.university, x.name) for x in logins)]
+    lines = [
+        "演示账号 / Demo log-ins",
+        "=======================",
+        f"已载入 {universities} 所高校、{staff:,} 名教职工 / "
+        f"Loaded {universities} universities and {staff:,} staff.",
+        f"打开 Open {URL} (flask --app wsgi run), 用下列账号登录 / log in with one of these accounts.",
+        f"这些账号保存在 / They are kept in: {path}",
+        "",
+        *_table(rows),
+        "",
+        "密码为随机生成, 仅供演示 / The passwords are random and for demonstration only.",
+    ]
+    return "\n".join(lines) + "\n"
