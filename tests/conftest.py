@@ -1,12 +1,12 @@
 """Fixtures for the web and e2e tests: one app per session on SQLite or, with TEST_DATABASE_URL, PostgreSQL.
 
 The schema is built through the migrations (so they are tested too); each test starts with empty tables.
+The builders the fixtures use (and the tests import) are in ``tests/builders.py``.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import date
 
 import pytest
 from flask import has_app_context
@@ -16,9 +16,7 @@ from sqlalchemy import text
 from competition import create_app
 from competition.enums import Role
 from competition.extensions import db, limiter
-from competition.models import Department, RoleGrant, Staff, University, User
-
-PASSWORD = "Correct-Horse-42"
+from tests.builders import Api, Factory
 
 
 def _compile_catalogues() -> None:
@@ -120,85 +118,6 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def csrf_token(client) -> str:
-    return client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
-
-
-def api_login(client, username: str, password: str = PASSWORD):
-    """Log in through the API; returns the CSRF token to send with later writes."""
-    token = csrf_token(client)
-    response = client.post(
-        "/api/v1/auth/login",
-        json={"username": username, "password": password},
-        headers={"X-CSRFToken": token},
-    )
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return token
-
-
-class Factory:
-    """Builds rows directly (commits each), for arranging a test's world."""
-
-    def university(self, code: str = "ZJU", name: str | None = None) -> University:
-        university = University(code=code, name=name or f"{code} 大学")
-        db.session.add(university)
-        db.session.commit()
-        return university
-
-    def department(self, university: University, name: str = "计算机学院") -> Department:
-        existing = db.session.query(Department).filter_by(university_id=university.id, name=name).first()
-        if existing:
-            return existing
-        department = Department(university=university, name=name)
-        db.session.add(department)
-        db.session.commit()
-        return department
-
-    def staff(
-        self,
-        university: University,
-        staff_no: str = "0001",
-        name: str = "张三",
-        *,
-        department: str = "计算机学院",
-        category: str = "teaching_research",
-        active: bool = True,
-        birth_date: date | None = date(1990, 5, 1),
-        gender: str | None = "male",
-    ) -> Staff:
-        member = Staff(
-            university=university,
-            staff_no=staff_no,
-            name=name,
-            department=self.department(university, department),
-            category=category,
-            active=active,
-            birth_date=birth_date,
-            gender=gender,
-        )
-        db.session.add(member)
-        db.session.commit()
-        return member
-
-    def user(
-        self,
-        username: str,
-        role: str | Role,
-        university: University | None = None,
-        staff: Staff | None = None,
-        password: str = PASSWORD,
-    ) -> User:
-        user = User(
-            username=username,
-            display_name=username,
-            roles=[RoleGrant(role=str(role), university=university, staff=staff)],
-        )
-        user.set_password(password, method="pbkdf2:sha256:1000")
-        db.session.add(user)
-        db.session.commit()
-        return user
-
-
 @pytest.fixture
 def make(ctx):
     return Factory()
@@ -218,3 +137,14 @@ def world(make):
     make.staff(hzu, "H001", "赵老师")
     make.user("zju_staff", Role.STAFF, zju, staff=teacher)
     return {"zju": zju, "hzu": hzu}
+
+
+@pytest.fixture
+def login(app, world):
+    """``login(username)``: an API client logged in as that account of the world."""
+    return lambda username: Api(app, username)
+
+
+@pytest.fixture
+def org(login) -> Api:
+    return login("org")

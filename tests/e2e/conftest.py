@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from competition.enums import Role
 from competition.extensions import db
-from tests.conftest import PASSWORD, Factory
+from tests.builders import PASSWORD, Factory
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from competition.enums import Role
 from competition.extensions import db
 from competition.models import OfflineParticipation
-from tests.conftest import PASSWORD, Factory
+from tests.builders import PASSWORD, Factory
 
 from .conftest import ARTIFACTS, Account, screenshots
 

@@ -3,7 +3,7 @@ approves on a desktop."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from competition.enums import Role
 from competition.extensions import db
 from competition.models import Entry, User
-from competition.services import competition_templates, competitions
-from tests.conftest import PASSWORD, Factory
+from competition.services import competition_templates
+from tests.builders import PASSWORD, Factory, in_days, make_competition
 
 from .conftest import Account, screenshots
 from .test_roster_journey import log_in
@@ -22,7 +22,7 @@ PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touc
 
 
 @pytest.fixture
-def open_contest(app):
+def contest(app):
     """ZJU with its admin, a young and an older teacher with accounts, and an open provincial contest."""
     with app.app_context():
         make = Factory()
@@ -39,20 +39,18 @@ def open_contest(app):
         )
         body.update(
             name="青年教师教学竞赛（测试）",
-            registration_opens=(now - timedelta(days=1)).isoformat(),
-            registration_closes=(now + timedelta(days=20)).isoformat(),
+            registration_opens=in_days(-1),
+            registration_closes=in_days(20),
             quota_per_university=5,
         )
-        contest = competitions.create_competition(data=body, by=organizer)
-        competitions.transition(competition=contest, to="registration_open", by=organizer)
-        db.session.commit()
-        contest_id, group = contest.id, contest.groups[1].name
+        competition = make_competition(status="registration_open", by=organizer, **body)
+        contest_id, group = competition.id, competition.groups[1].name
         db.session.remove()
     return {"id": contest_id, "group": group}
 
 
 def test_a_young_teacher_registers_on_a_phone_and_the_admin_approves(
-    new_context, live_server, open_contest, browser_log, app
+    new_context, live_server, contest, browser_log, app
 ):
     phone = new_context(**PHONE).new_page()
     browser_log.attach(phone)
@@ -62,7 +60,7 @@ def test_a_young_teacher_registers_on_a_phone_and_the_admin_approves(
     expect(card.get_by_test_id("register")).to_be_visible()
     screenshots(phone, "my-competitions")
     card.get_by_test_id("register").click()
-    phone.locator("label", has_text=open_contest["group"]).click()
+    phone.locator("label", has_text=contest["group"]).click()
     phone.locator('form button[type="submit"]').last.click()
     expect(phone.locator("main")).to_contain_text("待审核")
     screenshots(phone, "my-entry")
@@ -78,7 +76,7 @@ def test_a_young_teacher_registers_on_a_phone_and_the_admin_approves(
     desk = new_context(viewport={"width": 1440, "height": 900}).new_page()
     browser_log.attach(desk)
     log_in(desk, live_server, Account("zju_admin", PASSWORD, "ZJU"))
-    desk.goto(f"{live_server}/competitions/{open_contest['id']}/entries")
+    desk.goto(f"{live_server}/competitions/{contest['id']}/entries")
     row = desk.locator("main tr", has_text="李青")
     expect(row).to_contain_text("待审核")
     row.locator('form[action$="/approve"] button[type="submit"]').click()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from competition.extensions import db
 from competition.models import AuditLog, University, User
-from tests.conftest import PASSWORD, api_login, csrf_token
+from tests.builders import PASSWORD, api_login_as, csrf_token, post_api_login
 from tests.web.api_checks import check_error
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -29,14 +29,6 @@ def zh_catalog(app) -> Translations:
     folder = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
     assert (folder / "zh_Hans_CN" / "LC_MESSAGES" / "messages.mo").exists()
     return Translations.load(str(folder), ["zh_Hans_CN"])
-
-
-def login(client, username: str, password: str = PASSWORD, **headers):
-    return client.post(
-        "/api/v1/auth/login",
-        json={"username": username, "password": password},
-        headers={"X-CSRFToken": csrf_token(client), **headers},
-    )
 
 
 # --- CSRF --------------------------------------------------------------------------------------------------
@@ -107,7 +99,7 @@ def test_post_without_a_valid_csrf_token_is_refused_when_anonymous(app, client, 
 @pytest.mark.parametrize("token", ["missing", "garbage", "other_session"])
 @pytest.mark.parametrize("endpoint", sorted(POSTS))
 def test_post_without_a_valid_csrf_token_is_refused_when_logged_in(app, client, world, endpoint, token):
-    api_login(client, "org")
+    api_login_as(client, "org")
     path, kwargs = POSTS[endpoint]
     response = client.post(path, headers=_bad_token_headers(app, token), **kwargs())
     check_error(response, 400, "csrf_failed")
@@ -129,7 +121,7 @@ EXPECTED_ROLES = {
 
 @pytest.mark.parametrize("username", sorted(EXPECTED_ROLES))
 def test_login_answers_the_user_and_roles(client, world, username):
-    response = login(client, username)
+    response = post_api_login(client, username)
     assert response.status_code == 200
     body = response.get_json()
     assert body["username"] == username
@@ -145,7 +137,7 @@ def test_login_answers_the_user_and_roles(client, world, username):
 
 
 def test_login_accepts_surrounding_spaces_in_the_username(client, world):
-    response = login(client, "  org ")
+    response = post_api_login(client, "  org ")
     assert response.status_code == 200
     assert response.get_json()["username"] == "org"
 
@@ -178,15 +170,15 @@ def _disable(username: str) -> None:
 def test_login_refusals_are_401_invalid_credentials(client, world, username, password, disable):
     if disable:
         _disable(username)
-    error = check_error(login(client, username, password), 401, "invalid_credentials")
+    error = check_error(post_api_login(client, username, password), 401, "invalid_credentials")
     assert error["details"] == []
     check_error(client.get("/api/v1/me"), 401, "not_authenticated")
     assert fresh_scalar(select(func.count()).select_from(AuditLog)) == 0
 
 
 def test_wrong_password_and_unknown_user_answer_alike(client, world):
-    wrong = login(client, "org", "Wrong-Password-1").get_json()
-    unknown = login(client, "nobody", "Wrong-Password-1").get_json()
+    wrong = post_api_login(client, "org", "Wrong-Password-1").get_json()
+    unknown = post_api_login(client, "nobody", "Wrong-Password-1").get_json()
     assert wrong == unknown
 
 
@@ -210,7 +202,7 @@ def test_malformed_login_is_400(client, world, kwargs):
 
 
 def test_a_disabled_account_loses_its_session(client, world):
-    api_login(client, "zju_admin")
+    api_login_as(client, "zju_admin")
     assert client.get("/api/v1/me").status_code == 200
     _disable("zju_admin")
     check_error(client.get("/api/v1/me"), 401, "not_authenticated")
@@ -221,12 +213,12 @@ def test_too_many_login_attempts_give_429(app, client, world):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     try:
         for _ in range(3):
-            check_error(login(client, "org", "Wrong-Password-1"), 401, "invalid_credentials")
+            check_error(post_api_login(client, "org", "Wrong-Password-1"), 401, "invalid_credentials")
         # The right password does not help once the limit is reached.
-        error = check_error(login(client, "org"), 429, "rate_limited")
+        error = check_error(post_api_login(client, "org"), 429, "rate_limited")
         assert error["details"] == []
         check_error(client.get("/api/v1/me"), 401, "not_authenticated")
-        english = login(client, "org", **{"Accept-Language": "en"})
+        english = post_api_login(client, "org", **{"Accept-Language": "en"})
         assert check_error(english, 429, "rate_limited")["message"] == (
             "Too many attempts. Please wait a minute and try again."
         )
@@ -238,7 +230,7 @@ def test_too_many_login_attempts_give_429(app, client, world):
 
 
 def test_logout_ends_the_session(client, world):
-    token = api_login(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     response = client.post("/api/v1/auth/logout", headers={"X-CSRFToken": token})
     assert response.status_code == 204
     assert response.get_data() == b""
@@ -254,9 +246,9 @@ def test_logout_when_anonymous_is_still_204(client, world):
 
 
 def test_login_again_after_logout_as_someone_else(client, world):
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     client.post("/api/v1/auth/logout", headers={"X-CSRFToken": token})
-    api_login(client, "zju_judge")
+    api_login_as(client, "zju_judge")
     assert client.get("/api/v1/me").get_json()["roles"] == [{"role": "judge", "university": "ZJU"}]
 
 
@@ -264,7 +256,7 @@ def test_me_reports_an_initial_password(client, world):
     user = db.session.scalar(select(User).where(User.username == "zju_judge"))
     user.must_change_password = True
     db.session.commit()
-    api_login(client, "zju_judge")
+    api_login_as(client, "zju_judge")
     me = client.get("/api/v1/me")
     assert me.status_code == 200  # the API is not redirected to the password page
     assert me.get_json()["must_change_password"] is True
@@ -308,9 +300,9 @@ def test_anonymous_calls_are_401(client, world, method, path, kwargs):
 )
 def test_invalid_credentials_message_follows_accept_language(app, client, world, accept_language, english):
     headers = {"Accept-Language": accept_language} if accept_language else {}
-    message = check_error(login(client, "org", "Wrong-Password-1", **headers), 401, "invalid_credentials")[
-        "message"
-    ]
+    message = check_error(
+        post_api_login(client, "org", "Wrong-Password-1", **headers), 401, "invalid_credentials"
+    )["message"]
     if english:
         assert message == "Wrong username or password."
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -19,7 +19,7 @@ from competition.models import (
     Round,
     Staff,
 )
-from tests.conftest import api_login
+from tests.builders import Api, competition_body, csrf_token, in_days
 from tests.web.api_checks import check_error
 
 STATUSES = ("draft", "registration_open", "registration_closed", "scoring", "published")
@@ -57,70 +57,35 @@ DEFAULT_AWARDS = [("一等奖", 0.15), ("二等奖", 0.25), ("三等奖", 0.35)]
 
 # --- helpers shared with test_api_entries -------------------------------------------------------------------
 
-
-class Api:
-    """A test client logged in as one user, sending the CSRF token with every write."""
-
-    def __init__(self, app, username: str):
-        self.username = username
-        self.client = app.test_client()
-        self.token = api_login(self.client, username)
-
-    def get(self, path: str, **params):
-        return self.client.get("/api/v1" + path, query_string=params)
-
-    def post(self, path: str, json=None, **headers):
-        return self.client.post("/api/v1" + path, json=json, headers={"X-CSRFToken": self.token, **headers})
-
-    def put(self, path: str, json=None, **headers):
-        return self.client.put("/api/v1" + path, json=json, headers={"X-CSRFToken": self.token, **headers})
-
-
-def minute(moment: datetime) -> datetime:
-    return moment.replace(second=0, microsecond=0)
-
-
-def iso(moment: datetime) -> str:
-    return minute(moment).isoformat()
+# The contest of these tests: the builders' one with an age limit, a quota of three and three weighted rounds.
+CONTEST = {
+    "max_age": 40,
+    "age_reference_date": "2026-09-01",
+    "quota_per_university": 3,
+    "rounds": [
+        {
+            "name": "教学设计",
+            "weight": 0.2,
+            "criteria": [{"name": "教学目标", "max_score": 50}, {"name": "教学过程", "max_score": 50}],
+        },
+        {
+            "name": "课堂教学",
+            "weight": 0.75,
+            "criteria": [
+                {"name": "教学内容", "max_score": 30},
+                {"name": "教学组织", "max_score": 30},
+                {"name": "教学语言与教态", "max_score": 25.5},
+                {"name": "教学特色", "max_score": 14.5},
+            ],
+        },
+        {"name": "教学反思", "weight": 0.05, "criteria": [{"name": "反思深度", "max_score": 100}]},
+    ],
+}
 
 
 def body(**over) -> dict:
     """A valid provincial young teachers' contest, open now for ten days, quota 3; ``over`` replaces keys."""
-    now = datetime.now(UTC)
-    data = {
-        "name": "2026年青年教师教学竞赛",
-        "kind": "teaching",
-        "level": "provincial",
-        "year": 2026,
-        "eligible_categories": ["teaching_research"],
-        "max_age": 40,
-        "age_reference_date": "2026-09-01",
-        "registration_opens": iso(now - timedelta(days=1)),
-        "registration_closes": iso(now + timedelta(days=10)),
-        "quota_per_university": 3,
-        "anonymous_judging": True,
-        "groups": [{"name": "文科组"}, {"name": "理科组"}],
-        "rounds": [
-            {
-                "name": "教学设计",
-                "weight": 0.2,
-                "criteria": [{"name": "教学目标", "max_score": 50}, {"name": "教学过程", "max_score": 50}],
-            },
-            {
-                "name": "课堂教学",
-                "weight": 0.75,
-                "criteria": [
-                    {"name": "教学内容", "max_score": 30},
-                    {"name": "教学组织", "max_score": 30},
-                    {"name": "教学语言与教态", "max_score": 25.5},
-                    {"name": "教学特色", "max_score": 14.5},
-                ],
-            },
-            {"name": "教学反思", "weight": 0.05, "criteria": [{"name": "反思深度", "max_score": 100}]},
-        ],
-    }
-    data.update(over)
-    return data
+    return competition_body(**{**CONTEST, **over})
 
 
 def school(code: str = "ZJU", **over) -> dict:
@@ -180,16 +145,6 @@ def count(model) -> int:
 def stored(competition_id: int) -> Competition:
     db.session.rollback()
     return db.session.get(Competition, competition_id)
-
-
-@pytest.fixture
-def org(app, world) -> Api:
-    return Api(app, "org")
-
-
-@pytest.fixture
-def login(app, world):
-    return lambda username: Api(app, username)
 
 
 # --- create -------------------------------------------------------------------------------------------------
@@ -333,7 +288,7 @@ def test_who_may_not_create_gets_403(login, username, data):
 
 
 def test_anonymous_gets_401(client, world):
-    token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
+    token = csrf_token(client)
     response = client.post("/api/v1/competitions", json=body(), headers={"X-CSRFToken": token})
     check_error(response, 401, "not_authenticated")
     check_error(client.get("/api/v1/competitions"), 401, "not_authenticated")
@@ -352,10 +307,6 @@ def _rounds(*weights, max_score=100) -> list[dict]:
     ]
 
 
-def _later(days: int) -> str:
-    return iso(datetime.now(UTC) + timedelta(days=days))
-
-
 INVALID = [
     ("weights-sum-0.95", {"rounds": _rounds(0.2, 0.7, 0.05)}, {"rounds"}),
     ("weights-sum-1.1", {"rounds": _rounds(0.5, 0.6)}, {"rounds"}),
@@ -371,12 +322,12 @@ INVALID = [
     ("no-criterion", {"rounds": [{"name": "笔试", "weight": 1, "criteria": []}]}, {"rounds[0].criteria"}),
     (
         "closes-before-opens",
-        {"registration_opens": _later(5), "registration_closes": _later(4)},
+        {"registration_opens": in_days(5), "registration_closes": in_days(4)},
         {"registration_closes"},
     ),
     (
         "closes-when-opens",
-        {"registration_opens": _later(5), "registration_closes": _later(5)},
+        {"registration_opens": in_days(5), "registration_closes": in_days(5)},
         {"registration_closes"},
     ),
     (
@@ -447,7 +398,7 @@ def test_validation_messages_say_what_is_wrong(org):
         "field": "rounds",
         "message": "The round weights add up to 0.95; they must add up to exactly 1.",
     }
-    window = body(registration_opens=_later(5), registration_closes=_later(4))
+    window = body(registration_opens=in_days(5), registration_closes=in_days(4))
     [detail] = check_error(
         org.post("/competitions", window, **{"Accept-Language": "en"}), 422, "validation_failed"
     )["details"]

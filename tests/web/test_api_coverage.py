@@ -18,7 +18,7 @@ from competition.models import (
     Staff,
     University,
 )
-from tests.conftest import api_login
+from tests.builders import api_login_as
 
 YEAR = date.today().year - 1  # a past year: every date of the tests is a real, past one
 KEYS = {"total", "teaching_research", "admin_logistics", "other"}
@@ -103,7 +103,7 @@ def build_covered_world(world, make):
 
 
 def get(client, user: str, path: str):
-    api_login(client, user)
+    api_login_as(client, user)
     return client.get("/api/v1" + path)
 
 
@@ -229,7 +229,7 @@ GOOD = [("00125", "教职工读书会", f"{YEAR}-05-20"), ("00126", "后勤技�
 def test_import_participations_counts_toward_coverage(client, world, make):
     make.staff(world["zju"], "00125", "孙老师", department="文学院")
     make.staff(world["zju"], "00126", "周师傅", department="后勤处", category="other")
-    token = api_login(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     response = post_file(client, token, "ZJU", participation_file(GOOD))
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json() == {"created": 2}
@@ -245,7 +245,7 @@ def test_import_participations_counts_toward_coverage(client, world, make):
 
 def test_import_is_all_or_nothing(client, world, make):
     make.staff(world["zju"], "00125", "孙老师")
-    token = api_login(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     rows = [*GOOD[:1], ("H001", "读书会", f"{YEAR}-05-20"), ("00124", "读书会", "2099-01-01")]
     response = post_file(client, token, "ZJU", participation_file(rows))
     assert response.status_code == 422
@@ -258,13 +258,13 @@ def test_import_is_all_or_nothing(client, world, make):
 
 
 def test_import_needs_a_file(client, world):
-    token = api_login(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     response = client.post("/api/v1/universities/ZJU/participations", data={}, headers={"X-CSRFToken": token})
     assert response.status_code == 422
 
 
 def test_import_needs_the_csrf_token(client, world):
-    api_login(client, "zju_admin")
+    api_login_as(client, "zju_admin")
     response = client.post(
         "/api/v1/universities/ZJU/participations",
         data={"file": (io.BytesIO(participation_file(GOOD)), "p.xlsx")},
@@ -276,13 +276,13 @@ def test_import_needs_the_csrf_token(client, world):
 
 @pytest.mark.parametrize(("user", "status"), [("hzu_admin", 404), ("zju_staff", 403), ("zju_judge", 403)])
 def test_import_is_scoped(client, world, user, status):
-    token = api_login(client, user)
+    token = api_login_as(client, user)
     response = post_file(client, token, "ZJU", participation_file([("00123", "读书会", f"{YEAR}-05-20")]))
     assert response.status_code == status
     assert offline_count() == 0
 
 
 def test_an_organizer_imports_for_any_university(client, world):
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     response = post_file(client, token, "HZU", participation_file([("H001", "读书会", f"{YEAR}-05-20")]))
     assert response.get_json() == {"created": 1}

@@ -10,21 +10,14 @@ from sqlalchemy import func, select
 
 from competition.domain.draw import draw_order
 from competition.extensions import db
-from competition.models import DrawRecord, Entry, Staff, User
+from competition.models import Competition, DrawRecord, Entry, Staff, User
+from tests.builders import Api, in_days, make_competition
 from tests.web.api_checks import check_error
-from tests.web.test_api_competitions import (
-    Api,
-    add_entry,
-    audit_rows,
-    body,
-    count,
-    create,
-    iso,
-    school,
-    set_status,
-)
+from tests.web.test_api_competitions import add_entry, audit_rows, body, count, create, set_status
 
 ENTRY_FIELDS = {"id", "group_id", "staff_no", "name", "university", "department", "status", "draw_no"}
+# The contests of these tests are for teaching staff at most 40 on 1 September 2026.
+AGE_LIMIT = {"max_age": 40, "age_reference_date": "2026-09-01"}
 
 
 def staff(staff_no: str) -> Staff:
@@ -63,27 +56,15 @@ def refusal_fields(response) -> list[str]:
     return [d["field"] for d in error["details"]]
 
 
-def open_contest(org: Api, status: str = "registration_open", **over) -> dict:
-    """A provincial contest (teaching staff at most 40 on 1 September 2026, quota 3) in ``status``."""
-    competition = create(org, body(**over))
-    set_status(competition["id"], status)
-    competition["status"] = status
-    return competition
+def addressed(competition: Competition) -> dict:
+    """The ids by which the requests here address a competition and its groups."""
+    return {"id": competition.id, "groups": [{"id": group.id} for group in competition.groups]}
 
 
 @pytest.fixture
-def login(app, world):
-    return lambda username: Api(app, username)
-
-
-@pytest.fixture
-def org(login) -> Api:
-    return login("org")
-
-
-@pytest.fixture
-def contest(org) -> dict:
-    return open_contest(org)
+def contest(world) -> dict:
+    """An open provincial contest with three places per university."""
+    return addressed(make_competition(**AGE_LIMIT, quota_per_university=3))
 
 
 @pytest.fixture
@@ -205,9 +186,10 @@ REFUSALS = {
 @pytest.mark.parametrize("case", list(REFUSALS))
 def test_refusals_name_exactly_one_field(org, people, make, case):
     over, status, category, birth, arranged, field = REFUSALS[case]
-    now = datetime.now(UTC)
-    over = {k: iso(now + timedelta(days=v)) if k.startswith("registration_") else v for k, v in over.items()}
-    competition = open_contest(org, status, **over)
+    over = {k: in_days(v) if k.startswith("registration_") else v for k, v in over.items()}
+    competition = addressed(
+        make_competition(status=status, **{**AGE_LIMIT, "quota_per_university": 3, **over})
+    )
     make.staff(people["zju"], "Z900", "孙老师", category=category, birth_date=birth)
     for staff_no, entry_status in arranged:
         add_entry(competition, staff(staff_no), status=entry_status)
@@ -219,7 +201,7 @@ def test_refusals_name_exactly_one_field(org, people, make, case):
 
 
 def test_refusal_messages_give_the_reason(org, world, make):
-    competition = open_contest(org)
+    competition = addressed(make_competition(**AGE_LIMIT, quota_per_university=3))
     make.staff(world["zju"], "Z900", "孙老师", birth_date=date(1985, 9, 1))
     response = register(
         org, competition, university="ZJU", staff_no="Z900", headers={"Accept-Language": "en"}
@@ -231,7 +213,9 @@ def test_refusal_messages_give_the_reason(org, world, make):
 
 
 def test_several_refusals_are_all_listed(org, world, make):
-    competition = open_contest(org, "registration_closed")
+    competition = addressed(
+        make_competition(status="registration_closed", **AGE_LIMIT, quota_per_university=3)
+    )
     make.staff(world["zju"], "Z900", "孙老师", category="other", birth_date=date(1970, 1, 1))
     assert refusal_fields(register(org, competition, university="ZJU", staff_no="Z900")) == [
         "category",
@@ -246,19 +230,19 @@ def test_several_refusals_are_all_listed(org, world, make):
     ids=["40th-birthday-on-the-reference-date", "last-day-of-being-40", "young"],
 )
 def test_at_most_max_age_on_the_reference_date_is_accepted(org, world, make, birth):
-    competition = open_contest(org)
+    competition = addressed(make_competition(**AGE_LIMIT, quota_per_university=3))
     make.staff(world["zju"], "Z900", "孙老师", birth_date=birth)
     check_registered(register(org, competition, university="ZJU", staff_no="Z900"))
 
 
 def test_no_age_limit_takes_anyone(org, world, make):
-    competition = open_contest(org, max_age=None, age_reference_date=None)
+    competition = addressed(make_competition(max_age=None, age_reference_date=None, quota_per_university=3))
     make.staff(world["zju"], "Z900", "孙老师", birth_date=date(1962, 1, 1))
     check_registered(register(org, competition, university="ZJU", staff_no="Z900"))
 
 
 def test_quota_counts_approved_entries_only(org, people, make):
-    competition = open_contest(org, quota_per_university=1)
+    competition = addressed(make_competition(**AGE_LIMIT, quota_per_university=1))
     for staff_no in ("00200", "00201", "00123"):  # more pending entries than the quota
         check_registered(register(org, competition, university="ZJU", staff_no=staff_no))
     make.staff(people["zju"], "Z900", "孙老师")
@@ -273,8 +257,7 @@ def test_quota_counts_approved_entries_only(org, people, make):
 
 
 def test_admin_registers_their_own_staff(login, people):
-    org = login("org")
-    competition = open_contest(org)
+    competition = addressed(make_competition(**AGE_LIMIT, quota_per_university=3))
     admin = login("zju_admin")
     got = check_registered(register(admin, competition, university="ZJU", staff_no="00200"))
     assert (got["staff_no"], got["university"], got["department"]) == ("00200", "ZJU", "数学学院")
@@ -297,7 +280,7 @@ def test_admin_registers_their_own_staff(login, people):
     ],
 )
 def test_registering_someone_out_of_reach(login, people, username, who, status, field):
-    competition = open_contest(login("org"))
+    competition = addressed(make_competition(**AGE_LIMIT, quota_per_university=3))
     response = register(login(username), competition, **who)
     error = check_error(response, status, "validation_failed")
     assert [d["field"] for d in error["details"]] == [field]
@@ -305,7 +288,7 @@ def test_registering_someone_out_of_reach(login, people, username, who, status, 
 
 
 def test_organizer_registers_anyone(org, people):
-    competition = open_contest(org)
+    competition = addressed(make_competition(**AGE_LIMIT, quota_per_university=3))
     for university, staff_no in (("ZJU", "00200"), ("HZU", "H001"), ("HZU", "H002")):
         got = check_registered(register(org, competition, university=university, staff_no=staff_no))
         assert (got["university"], got["staff_no"]) == (university, staff_no)
@@ -313,7 +296,7 @@ def test_organizer_registers_anyone(org, people):
 
 
 def test_inactive_staff_cannot_be_registered(org, world, make):
-    competition = open_contest(org)
+    competition = addressed(make_competition(**AGE_LIMIT, quota_per_university=3))
     make.staff(world["zju"], "Z900", "孙老师", active=False)
     error = check_error(
         register(org, competition, university="ZJU", staff_no="Z900"), 422, "validation_failed"
@@ -323,8 +306,8 @@ def test_inactive_staff_cannot_be_registered(org, world, make):
 
 
 def test_the_group_must_be_one_of_the_competitions(org, login, world):
-    competition = open_contest(org)
-    other = open_contest(org, name="另一场")
+    competition = addressed(make_competition(**AGE_LIMIT, quota_per_university=3))
+    other = addressed(make_competition(**AGE_LIMIT, quota_per_university=3, name="另一场"))
     me = login("zju_staff")
     for group_id in (other["groups"][0]["id"], None, "1", 999999, 10**20, True):
         response = me.post(f"/competitions/{competition['id']}/entries", {"group_id": group_id})
@@ -334,8 +317,16 @@ def test_the_group_must_be_one_of_the_competitions(org, login, world):
 
 
 def test_school_contests_take_their_own_university_only(org, login, people):
-    zju_contest = create(login("zju_admin"), school("ZJU"))
-    set_status(zju_contest["id"], "registration_open")
+    zju_contest = addressed(
+        make_competition(
+            by="zju_admin",
+            **AGE_LIMIT,
+            level="school",
+            university="ZJU",
+            name="ZJU 2026年教学竞赛",
+            quota_per_university=None,
+        )
+    )
     check_registered(register(login("zju_staff"), zju_contest))
     check_registered(register(login("zju_admin"), zju_contest, university="ZJU", staff_no="00200"))
     # Another university's staff do not see it; even an organizer cannot put them in.
@@ -479,8 +470,16 @@ def test_entry_list_refuses_malformed_parameters(org, contest, entries, params, 
 
 
 def test_entries_of_a_competition_out_of_scope_are_404(login, people):
-    hzu_contest = create(login("hzu_admin"), school("HZU"))
-    set_status(hzu_contest["id"], "registration_open")
+    hzu_contest = addressed(
+        make_competition(
+            by="hzu_admin",
+            **AGE_LIMIT,
+            level="school",
+            university="HZU",
+            name="HZU 2026年教学竞赛",
+            quota_per_university=None,
+        )
+    )
     check_error(login("zju_admin").get(f"/competitions/{hzu_contest['id']}/entries"), 404, "not_found")
     check_error(login("zju_staff").get(f"/competitions/{hzu_contest['id']}/entries"), 404, "not_found")
     assert listed(login("hzu_staff"), hzu_contest)["total"] == 0
@@ -571,11 +570,13 @@ def test_no_withdrawal_after_registration_closed(login, contest, entries):
 
 
 def test_no_withdrawal_once_the_window_has_passed(org, login, people):
-    now = datetime.now(UTC)
-    competition = open_contest(
-        org,
-        registration_opens=iso(now - timedelta(days=9)),
-        registration_closes=iso(now - timedelta(hours=1)),
+    competition = addressed(
+        make_competition(
+            **AGE_LIMIT,
+            quota_per_university=3,
+            registration_opens=in_days(-9),
+            registration_closes=in_days(-1 / 24),
+        )
     )
     entry_id = add_entry(competition, staff("00123"))
     check_error(login("zju_staff").post(f"/entries/{entry_id}/withdraw"), 409, "wrong_state")
@@ -595,7 +596,7 @@ def test_approval_after_closing_is_still_possible(org, contest, entries):
 
 
 def test_admin_approves_within_the_quota_and_is_refused_beyond_it(org, login, people, make):
-    competition = open_contest(org, quota_per_university=2)
+    competition = addressed(make_competition(**AGE_LIMIT, quota_per_university=2))
     admin = login("zju_admin")
     ids = [
         check_registered(register(admin, competition, university="ZJU", staff_no=n))["id"]
@@ -648,7 +649,9 @@ def test_unknown_entry_is_404(org, contest):
 @pytest.fixture
 def closed(org, world, make):
     """Registration closed; group 0: 6 approved, 1 pending, 1 rejected, 1 withdrawn; group 1: 3 approved."""
-    competition = open_contest(org, "registration_closed", quota_per_university=None)
+    competition = addressed(
+        make_competition(status="registration_closed", **AGE_LIMIT, quota_per_university=None)
+    )
     made = {"approved": {0: [], 1: []}, "other": []}
     for i in range(9):
         university = world["zju"] if i % 2 else world["hzu"]
@@ -768,8 +771,17 @@ def test_only_organizers_draw_a_provincial_contest(login, closed, username, stat
     ("username", "status"), [("zju_admin", 200), ("org", 200), ("hzu_admin", 404), ("zju_staff", 403)]
 )
 def test_a_school_contest_is_drawn_by_its_universitys_admin(login, people, username, status):
-    competition = create(login("zju_admin"), school("ZJU"))
-    set_status(competition["id"], "registration_closed")
+    competition = addressed(
+        make_competition(
+            status="registration_closed",
+            by="zju_admin",
+            **AGE_LIMIT,
+            level="school",
+            university="ZJU",
+            name="ZJU 2026年教学竞赛",
+            quota_per_university=None,
+        )
+    )
     entry_id = add_entry(competition, staff("00200"), status="approved")
     response = login(username).post(f"/competitions/{competition['id']}/draw", {"seed": 3})
     assert response.status_code == status, response.get_data(as_text=True)
@@ -860,7 +872,7 @@ def test_registering_twice_at_the_same_moment_makes_one_entry(app, postgresql, c
 @pytest.mark.postgres
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_approvals_racing_for_the_last_place(app, postgresql, org, people, attempt):
-    competition = open_contest(org, quota_per_university=1)
+    competition = addressed(make_competition(**AGE_LIMIT, quota_per_university=1))
     first = add_entry(competition, staff("00123"))
     second = add_entry(competition, staff("00200"))
     admins = [Api(app, "zju_admin"), Api(app, "zju_admin")]

@@ -15,8 +15,7 @@ from competition import LARGE_UPLOAD_BYTES
 from competition.extensions import db
 from competition.models import Competition, Entry, EntryMaterial
 from competition.services import competitions, materials, registration
-from tests.conftest import api_login
-from tests.web.test_registration_pages import make_competition, user
+from tests.builders import api_login_as, make_competition, make_entry, user
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = (
@@ -42,14 +41,7 @@ def stored_files(app) -> set[str]:
 def entry(world) -> Entry:
     """The young teacher's pending entry in an open competition."""
     competition = make_competition(requires_materials=True)
-    made = registration.register(
-        competition=competition,
-        group_id=competition.groups[0].id,
-        staff=user("zju_staff").roles[0].staff,
-        by=user("zju_staff"),
-    )
-    db.session.commit()
-    return made
+    return make_entry(competition, user("zju_staff").roles[0].staff, status="pending", by="zju_staff")
 
 
 def upload(client, token, entry_id, data: bytes | io.IOBase, name: str):
@@ -81,7 +73,7 @@ def upload(client, token, entry_id, data: bytes | io.IOBase, name: str):
     ],
 )
 def test_each_allowed_type_is_stored(client, entry, name, data, kind):
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     response = upload(client, token, entry.id, data, name)
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
@@ -94,7 +86,7 @@ def test_each_allowed_type_is_stored(client, entry, name, data, kind):
 
 
 def test_the_type_is_judged_by_content_not_by_name(client, app, entry):
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     before = stored_files(app)
     response = upload(client, token, entry.id, PNG, "伪装.pdf")
     assert response.status_code == 422
@@ -109,7 +101,7 @@ def test_the_type_is_judged_by_content_not_by_name(client, app, entry):
 
 
 def test_a_missing_file_field_is_a_422(client, entry):
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     response = client.post(f"/api/v1/entries/{entry.id}/materials", data={}, headers={"X-CSRFToken": token})
     assert response.status_code == 422 and response.get_json()["error"]["details"][0]["field"] == "file"
 
@@ -121,7 +113,7 @@ def test_the_size_limit_is_200_mb_and_the_body_limit_leaves_room_for_it():
 
 def test_a_file_over_the_limit_is_refused(client, app, entry, monkeypatch):
     monkeypatch.setattr(materials, "MAX_MATERIAL_BYTES", 2 * 1024 * 1024)
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     before = stored_files(app)
     limit = materials.MAX_MATERIAL_BYTES
     assert upload(client, token, entry.id, PDF + b"\0" * (limit - len(PDF)), "ok.pdf").status_code == 201
@@ -136,7 +128,7 @@ def test_a_file_of_200_mb_and_one_byte_is_refused(client, app, entry, tmp_path):
     with big.open("wb") as handle:
         handle.write(MP4[:16])
         handle.truncate(materials.MAX_MATERIAL_BYTES + 1)
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     before = stored_files(app)
     with big.open("rb") as stream:
         response = upload(client, token, entry.id, stream, "big.mp4")
@@ -145,7 +137,7 @@ def test_a_file_of_200_mb_and_one_byte_is_refused(client, app, entry, tmp_path):
 
 
 def test_download_by_the_entrant_gives_the_same_bytes_and_name(client, app, entry, make, world):
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     material_id = upload(client, token, entry.id, PDF, "教学设计 final.pdf").get_json()["id"]
     response = client.get(f"/api/v1/materials/{material_id}")
     assert response.status_code == 200 and response.data == PDF
@@ -155,14 +147,14 @@ def test_download_by_the_entrant_gives_the_same_bytes_and_name(client, app, entr
     assert response.headers["Cache-Control"] == "private, no-store"
     response.close()
     admin = app.test_client()
-    api_login(admin, "zju_admin")
+    api_login_as(admin, "zju_admin")
     with admin.get(f"/api/v1/materials/{material_id}") as response:
         assert response.status_code == 200 and response.data == PDF
     other = make.staff(world["zju"], "00400", "钱老师")
     make.user("other_staff", "staff", world["zju"], staff=other)
     for username in ("other_staff", "hzu_admin", "zju_judge"):
         stranger = app.test_client()
-        stranger_token = api_login(stranger, username)
+        stranger_token = api_login_as(stranger, username)
         assert stranger.get(f"/api/v1/materials/{material_id}").status_code == 404
         assert stranger.get(f"/api/v1/entries/{entry.id}/materials").status_code == 404
         assert upload(stranger, stranger_token, entry.id, PDF, "x.pdf").status_code == 404
@@ -174,7 +166,7 @@ def test_download_by_the_entrant_gives_the_same_bytes_and_name(client, app, entr
 
 
 def test_the_web_download_is_the_same_file(client, app, entry):
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     material_id = upload(client, token, entry.id, MP4, "lesson.mp4").get_json()["id"]
     with client.get(f"/my/materials/{material_id}") as response:
         assert response.status_code == 200 and response.data == MP4 and response.mimetype == "video/mp4"
@@ -183,7 +175,7 @@ def test_the_web_download_is_the_same_file(client, app, entry):
 
 
 def test_delete_removes_the_row_and_the_file(client, entry):
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     material_id = upload(client, token, entry.id, PDF, "a.pdf").get_json()["id"]
     path = materials.path_of(db.session.get(EntryMaterial, material_id))
     assert path.exists()
@@ -195,7 +187,7 @@ def test_delete_removes_the_row_and_the_file(client, entry):
 
 
 def test_a_deletion_that_is_not_committed_keeps_the_file(client, entry):
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     material_id = upload(client, token, entry.id, PDF, "a.pdf").get_json()["id"]
     material = db.session.get(EntryMaterial, material_id)
     path = materials.path_of(material)
@@ -208,7 +200,7 @@ def test_a_deletion_that_is_not_committed_keeps_the_file(client, entry):
 
 
 def test_once_scoring_starts_files_can_no_longer_change(client, entry):
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     material_id = upload(client, token, entry.id, PDF, "a.pdf").get_json()["id"]
     org = user("org")
     registration.approve(entry=db.session.get(Entry, entry.id), by=user("zju_admin"))
@@ -229,13 +221,13 @@ def test_once_scoring_starts_files_can_no_longer_change(client, entry):
 
 
 def test_a_withdrawn_entry_takes_no_files(client, entry):
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     client.post(f"/api/v1/entries/{entry.id}/withdraw", headers={"X-CSRFToken": token})
     assert upload(client, token, entry.id, PDF, "a.pdf").status_code == 409
 
 
 def test_writes_need_the_csrf_header(client, entry):
-    token = api_login(client, "zju_staff")
+    token = api_login_as(client, "zju_staff")
     response = client.post(
         f"/api/v1/entries/{entry.id}/materials",
         data={"file": (io.BytesIO(PDF), "a.pdf")},

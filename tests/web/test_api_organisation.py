@@ -16,7 +16,7 @@ from werkzeug.test import encode_multipart
 
 from competition.extensions import db
 from competition.models import AuditLog, Department, Staff, University
-from tests.conftest import api_login
+from tests.builders import api_login_as
 from tests.web.api_checks import check_error
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -29,10 +29,6 @@ ZJU_ROWS = [
     ("00123", "李老师", "计算机学院", "教学科研岗", "男", "1990-05-01"),
     ("00124", "王会计", "财务处", "行政后勤岗", "女", "1990-05-01"),
 ]
-
-
-def as_user(client, username: str) -> str:
-    return api_login(client, username)
 
 
 def csv_bytes(rows, header=HEADER, encoding="utf-8") -> bytes:
@@ -126,14 +122,14 @@ HZU = {"code": "HZU", "name": "杭州大学"}
     ],
 )
 def test_university_list_is_scoped(client, world, username, expected):
-    as_user(client, username)
+    api_login_as(client, username)
     response = client.get("/api/v1/universities")
     assert response.status_code == 200
     assert response.get_json() == expected
 
 
 def test_organizer_creates_a_university(client, world):
-    token = as_user(client, "org")
+    token = api_login_as(client, "org")
     response = client.post(
         "/api/v1/universities", json={"code": " NBU ", "name": " 宁波大学 "}, headers={"X-CSRFToken": token}
     )
@@ -147,7 +143,7 @@ def test_organizer_creates_a_university(client, world):
 
 
 def test_duplicate_university_code_is_409(client, world):
-    token = as_user(client, "org")
+    token = api_login_as(client, "org")
     response = client.post(
         "/api/v1/universities", json={"code": "ZJU", "name": "另一所大学"}, headers={"X-CSRFToken": token}
     )
@@ -180,7 +176,7 @@ def test_duplicate_university_code_is_409(client, world):
     ids=lambda v: repr(v)[:40] if isinstance(v, dict) else None,
 )
 def test_invalid_university_is_422_with_field_details(client, world, body, fields):
-    token = as_user(client, "org")
+    token = api_login_as(client, "org")
     response = client.post("/api/v1/universities", json=body, headers={"X-CSRFToken": token})
     error = check_error(response, 422, "validation_failed")
     assert {d["field"] for d in error["details"]} == fields
@@ -190,13 +186,13 @@ def test_invalid_university_is_422_with_field_details(client, world, body, field
 
 
 def test_university_body_must_be_a_json_object(client, world):
-    token = as_user(client, "org")
+    token = api_login_as(client, "org")
     response = client.post("/api/v1/universities", json=["NBU", "宁波大学"], headers={"X-CSRFToken": token})
     check_error(response, 400, "bad_request")
 
 
 def test_valid_code_shapes_are_accepted(client, world):
-    token = as_user(client, "org")
+    token = api_login_as(client, "org")
     for code in ("ab", "A-1_b", "X" * 32):
         response = client.post(
             "/api/v1/universities", json={"code": code, "name": "某大学"}, headers={"X-CSRFToken": token}
@@ -207,7 +203,7 @@ def test_valid_code_shapes_are_accepted(client, world):
 
 @pytest.mark.parametrize("username", ["zju_admin", "zju_judge", "zju_staff"])
 def test_only_organizers_create_universities(client, world, username):
-    token = as_user(client, username)
+    token = api_login_as(client, username)
     response = client.post(
         "/api/v1/universities", json={"code": "NBU", "name": "宁波大学"}, headers={"X-CSRFToken": token}
     )
@@ -238,7 +234,7 @@ NEW_ROWS = [
     ],
 )
 def test_roster_import_permissions(client, world, username, code, status, error):
-    token = as_user(client, username)
+    token = api_login_as(client, username)
     response = upload(client, token, code, csv_bytes(NEW_ROWS))
     if error is None:
         assert response.status_code == 200
@@ -302,7 +298,7 @@ SAMPLES = [
 def test_sample_rosters_import_completely(client, make, filename, count, first):
     make.university("NBU", "宁波大学")
     make.user("org", "organizer")
-    token = as_user(client, "org")
+    token = api_login_as(client, "org")
     response = upload(client, token, "NBU", (FIXTURES / filename).read_bytes(), filename)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json() == result(created=count)
@@ -332,7 +328,7 @@ def test_sample_rosters_import_completely(client, make, filename, count, first):
 def test_hr_export_keeps_leading_zeros_and_maps_every_category(client, make):
     make.university("NBU", "宁波大学")
     make.user("org", "organizer")
-    token = as_user(client, "org")
+    token = api_login_as(client, "org")
     upload(client, token, "NBU", (FIXTURES / "roster-hr-export.xlsx").read_bytes(), "hr.xlsx")
     numbers = sorted(stored("NBU"))
     assert numbers[0] == "000001"
@@ -343,7 +339,7 @@ def test_hr_export_keeps_leading_zeros_and_maps_every_category(client, make):
 
 
 def test_gbk_sample_reimported_is_unchanged(client, world):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     data = (FIXTURES / "roster-gbk.csv").read_bytes()
     assert upload(client, token, data=data, filename="gbk.csv").get_json() == result(created=3)
     assert upload(client, token, data=data, filename="gbk.csv").get_json() == result(unchanged=3)
@@ -362,7 +358,7 @@ ERRORS_EXPECTED = [
 
 
 def test_roster_with_errors_lists_every_problem_in_chinese_and_writes_nothing(client, world):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     data = (FIXTURES / "roster-with-errors.xlsx").read_bytes()
     error = check_error(upload(client, token, data=data, filename="errors.xlsx"), 422, "validation_failed")
     details = error["details"]
@@ -378,7 +374,7 @@ def test_roster_with_errors_lists_every_problem_in_chinese_and_writes_nothing(cl
 
 
 def test_roster_errors_in_english_on_request(client, world):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     data = (FIXTURES / "roster-with-errors.xlsx").read_bytes()
     response = upload(client, token, data=data, filename="errors.xlsx", accept_language="en")
     error = check_error(response, 422, "validation_failed")
@@ -387,7 +383,7 @@ def test_roster_errors_in_english_on_request(client, world):
 
 
 def test_one_bad_row_rejects_the_good_ones_too(client, world):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     rows = [*NEW_ROWS, ("N003", "坏数据", "外国语学院", "教学科研岗", "未知", "1980-13-01")]
     error = check_error(upload(client, token, data=csv_bytes(rows, encoding="gbk")), 422, "validation_failed")
     assert [(d["row"], d["column"]) for d in error["details"]] == [(4, "性别"), (4, "出生日期")]
@@ -398,7 +394,7 @@ def test_one_bad_row_rejects_the_good_ones_too(client, world):
 
 
 def test_merge_adds_and_keeps_staff_not_in_the_file(client, world):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     rows = [ZJU_ROWS[0], NEW_ROWS[0]]
     response = upload(client, token, data=csv_bytes(rows), mode="merge")
     assert response.get_json() == result(created=1, unchanged=1)
@@ -409,7 +405,7 @@ def test_merge_adds_and_keeps_staff_not_in_the_file(client, world):
 
 
 def test_replace_deactivates_staff_not_in_the_file_without_deleting_them(client, world):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     rows = [ZJU_ROWS[0], NEW_ROWS[0]]
     response = upload(client, token, data=csv_bytes(rows), mode="replace")
     assert response.get_json() == result(created=1, deactivated=1, unchanged=1)
@@ -440,7 +436,7 @@ def test_replace_deactivates_staff_not_in_the_file_without_deleting_them(client,
     ],
 )
 def test_dry_run_reports_and_writes_nothing(client, world, mode, expected):
-    token = as_user(client, "org")
+    token = api_login_as(client, "org")
     rows = [ZJU_ROWS[0], *NEW_ROWS]
     before = stored("ZJU")
     response = upload(client, token, data=csv_bytes(rows), mode=mode, dry_run="true")
@@ -458,7 +454,7 @@ def test_dry_run_reports_and_writes_nothing(client, world, mode, expected):
 
 
 def test_reimport_is_unchanged_and_a_changed_department_is_an_update(client, world):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     data = xlsx_bytes(ZJU_ROWS)
     assert upload(client, token, data=data, filename="r.xlsx").get_json() == result(unchanged=2)
     moved = [(*ZJU_ROWS[0][:2], "人工智能学院", *ZJU_ROWS[0][3:]), ZJU_ROWS[1]]
@@ -490,7 +486,7 @@ def test_reimport_is_unchanged_and_a_changed_department_is_an_update(client, wor
     ids=["utf8", "gbk", "utf8-bom", "xlsx", "xlsx-without-extension", "english-headers"],
 )
 def test_encodings_and_formats(client, world, data, filename):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     response = upload(client, token, data=data, filename=filename)
     assert response.get_json() == result(created=2)
     assert stored("ZJU")["N001"][:3] == ("新同事", "外国语学院", "other")
@@ -498,7 +494,7 @@ def test_encodings_and_formats(client, world, data, filename):
 
 
 def test_same_staff_number_in_another_university_is_another_person(client, world):
-    token = as_user(client, "org")
+    token = api_login_as(client, "org")
     response = upload(client, token, "ZJU", csv_bytes([("H001", "新人", "体育部", "其他", "", "")]))
     assert response.get_json() == result(created=1)
     assert stored("ZJU")["H001"][0] == "新人"
@@ -548,7 +544,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
     ],
 )
 def test_unreadable_files_are_422_with_a_file_level_detail(client, world, data, filename, column, message):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     response = upload(client, token, data=data, filename=filename, accept_language="en")
     error = check_error(response, 422, "validation_failed")
     assert error["details"] == [{"row": None, "column": column, "message": message}]
@@ -561,7 +557,7 @@ def test_unreadable_files_are_422_with_a_file_level_detail(client, world, data, 
     ids=["nothing", "no-file", "no-filename"],
 )
 def test_missing_file_is_422(client, world, form):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     boundary, body = encode_multipart(form)
     response = client.post(
         "/api/v1/universities/ZJU/roster",
@@ -574,7 +570,7 @@ def test_missing_file_is_422(client, world, form):
 
 
 def test_roster_over_10_mb_is_422_and_over_the_request_limit_is_413(client, world):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     response = upload(client, token, data=b"x" * (11 * MB), filename="big.csv", accept_language="en")
     error = check_error(response, 422, "validation_failed")
     assert error["details"] == [{"row": None, "column": None, "message": "The file is larger than 10 MB."}]
@@ -595,7 +591,7 @@ def test_roster_over_10_mb_is_422_and_over_the_request_limit_is_413(client, worl
     ],
 )
 def test_bad_roster_parameters(client, world, form, status, code, field):
-    token = as_user(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     error = check_error(upload(client, token, data=csv_bytes(NEW_ROWS), **form), status, code)
     if field:
         assert [d["field"] for d in error["details"]] == [field]
@@ -618,7 +614,7 @@ ALL_ZJU = ["00123", "00124", "00125", "00200", "10123"]
 
 
 def test_staff_page_shape_and_item_fields(client, staff_world):
-    as_user(client, "zju_admin")
+    api_login_as(client, "zju_admin")
     page = staff_page(client)
     assert set(page) == {"items", "total", "page", "per_page"}
     assert (page["total"], page["page"], page["per_page"]) == (5, 1, 50)
@@ -673,7 +669,7 @@ def test_staff_page_shape_and_item_fields(client, staff_world):
     ],
 )
 def test_staff_filters(client, staff_world, params, expected):
-    as_user(client, "org")
+    api_login_as(client, "org")
     page = staff_page(client, **params)
     assert staff_nos(page) == expected
     assert page["total"] == len(expected)
@@ -693,7 +689,7 @@ def test_staff_filters(client, staff_world, params, expected):
     ],
 )
 def test_staff_pagination(client, staff_world, params, expected, total):
-    as_user(client, "zju_admin")
+    api_login_as(client, "zju_admin")
     page = staff_page(client, **params)
     assert staff_nos(page) == expected
     assert (page["total"], page["page"], page["per_page"]) == (
@@ -718,7 +714,7 @@ def test_staff_pagination(client, staff_world, params, expected, total):
     ],
 )
 def test_bad_staff_parameters(client, staff_world, params, status, code):
-    as_user(client, "zju_admin")
+    api_login_as(client, "zju_admin")
     error = check_error(client.get("/api/v1/universities/ZJU/staff", query_string=params), status, code)
     if status == 422:
         assert [d["field"] for d in error["details"]] == ["category"]
@@ -741,7 +737,7 @@ def test_bad_staff_parameters(client, staff_world, params, status, code):
     ],
 )
 def test_staff_list_scoping(client, staff_world, username, code, status, expected):
-    as_user(client, username)
+    api_login_as(client, username)
     response = client.get(f"/api/v1/universities/{code}/staff")
     if status == 200:
         assert response.status_code == 200

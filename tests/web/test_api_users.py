@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from competition.extensions import db
 from competition.models import AuditLog, RoleGrant, University, User
-from tests.conftest import api_login
+from tests.builders import api_login_as
 from tests.web.api_checks import check_error
 
 NEW_PASSWORD = "Fresh-Start-2026"
@@ -63,7 +63,7 @@ ORGANIZER_GRANTS = [
 
 @pytest.mark.parametrize(("roles", "visible"), ORGANIZER_GRANTS, ids=lambda v: str(v)[:60])
 def test_organizer_creates_every_role_and_the_user_can_log_in(app, client, world, roles, visible):
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     response = create(client, token, account(roles=roles))
     assert response.status_code == 201, response.get_data(as_text=True)
     body = response.get_json()
@@ -81,7 +81,7 @@ def test_organizer_creates_every_role_and_the_user_can_log_in(app, client, world
     assert entry.details["roles"] == [r["role"] for r in roles]
 
     newcomer = app.test_client()
-    api_login(newcomer, "newbie", NEW_PASSWORD)
+    api_login_as(newcomer, "newbie", NEW_PASSWORD)
     assert newcomer.get("/api/v1/me").get_json()["roles"] == roles
     assert [u["code"] for u in newcomer.get("/api/v1/universities").get_json()] == visible
 
@@ -99,7 +99,7 @@ def test_organizer_creates_every_role_and_the_user_can_log_in(app, client, world
 def test_names_are_trimmed_and_display_name_defaults_to_username(
     client, world, fields, username, display_name
 ):
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     response = create(client, token, {**account(roles=[ZJU_JUDGE]), **fields})
     assert response.status_code == 201
     assert (response.get_json()["username"], response.get_json()["display_name"]) == (username, display_name)
@@ -108,16 +108,16 @@ def test_names_are_trimmed_and_display_name_defaults_to_username(
 
 
 def test_duplicate_username_is_409(client, world):
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     error = check_error(create(client, token, account("zju_judge", roles=[ZJU_JUDGE])), 409, "duplicate")
     assert "zju_judge" in error["message"]
     assert_nothing_created()
     # The existing account is untouched: its own password still works.
-    api_login(client, "zju_judge")
+    api_login_as(client, "zju_judge")
 
 
 def test_the_same_role_twice_is_granted_once(client, world):
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     response = create(client, token, account(roles=[ORGANIZER, ORGANIZER, ZJU_JUDGE, ZJU_JUDGE]))
     assert response.status_code == 201
     assert response.get_json()["roles"] == [ORGANIZER, ZJU_JUDGE]
@@ -130,7 +130,7 @@ def test_the_same_role_twice_is_granted_once(client, world):
 
 def test_two_staff_members_in_one_account_are_refused(app, client, make, world):
     make.staff(world["zju"], "00300", "孙老师")
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     roles = [ZJU_STAFF, {"role": "staff", "university": "ZJU", "staff_no": "00300"}]
     response = create(client, token, account(roles=roles))
     assert response.status_code == 422
@@ -142,7 +142,7 @@ def test_two_staff_members_in_one_account_are_refused(app, client, make, world):
 
 @pytest.mark.parametrize("roles", [[ZJU_JUDGE], [ZJU_STAFF], [ZJU_JUDGE, ZJU_STAFF]], ids=str)
 def test_university_admin_creates_judges_and_staff_of_their_own_university(app, client, world, roles):
-    token = api_login(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     response = create(client, token, account(roles=roles))
     assert response.status_code == 201
     assert response.get_json()["roles"] == roles
@@ -150,7 +150,7 @@ def test_university_admin_creates_judges_and_staff_of_their_own_university(app, 
     assert entry.username == "zju_admin"
     assert entry.university_id == world["zju"].id
     newcomer = app.test_client()
-    api_login(newcomer, "newbie", NEW_PASSWORD)
+    api_login_as(newcomer, "newbie", NEW_PASSWORD)
     assert newcomer.get("/api/v1/me").get_json()["roles"] == roles
 
 
@@ -168,7 +168,7 @@ def test_university_admin_creates_judges_and_staff_of_their_own_university(app, 
     ids=str,
 )
 def test_university_admin_may_not_grant_other_roles_or_universities(client, world, roles):
-    token = api_login(client, "zju_admin")
+    token = api_login_as(client, "zju_admin")
     error = check_error(create(client, token, account(roles=roles)), 403, "forbidden")
     assert error["details"] == []
     assert_nothing_created()
@@ -177,7 +177,7 @@ def test_university_admin_may_not_grant_other_roles_or_universities(client, worl
 @pytest.mark.parametrize("username", ["zju_judge", "zju_staff"])
 @pytest.mark.parametrize("roles", [[ZJU_JUDGE], [ZJU_STAFF], [ORGANIZER]], ids=str)
 def test_judges_and_staff_create_no_accounts(client, world, username, roles):
-    token = api_login(client, username)
+    token = api_login_as(client, username)
     check_error(create(client, token, account(roles=roles)), 403, "forbidden")
     assert_nothing_created()
 
@@ -222,7 +222,7 @@ INVALID = [
 
 @pytest.mark.parametrize(("case", "changes", "fields"), INVALID, ids=[c[0] for c in INVALID])
 def test_invalid_accounts_are_422_with_details(client, world, case, changes, fields):
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     body = {**account(roles=[ZJU_JUDGE]), **changes}
     error = check_error(create(client, token, body), 422, "validation_failed")
     assert {d["field"] for d in error["details"]} == fields
@@ -231,7 +231,7 @@ def test_invalid_accounts_are_422_with_details(client, world, case, changes, fie
 
 
 def test_validation_messages_in_english_on_request(client, world):
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     body = {**account(roles=[]), "username": "a", "password": "short"}
     error = check_error(create(client, token, body, **{"Accept-Language": "en"}), 422, "validation_failed")
     assert error["message"] == "The account was not created."
@@ -246,7 +246,7 @@ def test_validation_messages_in_english_on_request(client, world):
 
 
 def test_unknown_university_names_the_code(client, world):
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     body = account(roles=[{"role": "judge", "university": "NOPE"}])
     error = check_error(create(client, token, body, **{"Accept-Language": "en"}), 422, "validation_failed")
     assert error["details"] == [{"field": "roles", "message": "No university has the code NOPE."}]
@@ -254,7 +254,7 @@ def test_unknown_university_names_the_code(client, world):
 
 @pytest.mark.parametrize("username", ["org", "zju_admin"])
 def test_a_staff_member_with_an_account_gets_no_second_one(client, world, username):
-    token = api_login(client, username)
+    token = api_login_as(client, username)
     roles = [{"role": "staff", "university": "ZJU", "staff_no": "00123"}]  # zju_staff's
     error = check_error(create(client, token, account(roles=roles)), 409, "duplicate")
     assert error["details"] == []
@@ -263,13 +263,13 @@ def test_a_staff_member_with_an_account_gets_no_second_one(client, world, userna
 
 @pytest.mark.parametrize("body", [["newbie"], "newbie", None], ids=["array", "string", "null"])
 def test_body_must_be_a_json_object(client, world, body):
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     check_error(create(client, token, body), 400, "bad_request")
     assert_nothing_created()
 
 
 def test_nothing_is_half_created_when_a_later_role_fails(client, world):
-    token = api_login(client, "org")
+    token = api_login_as(client, "org")
     roles = [ZJU_JUDGE, {"role": "staff", "university": "ZJU", "staff_no": "99999"}]
     check_error(create(client, token, account(roles=roles)), 422, "validation_failed")
     assert_nothing_created()

@@ -10,12 +10,13 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 
-from competition.demo import LOGINS_FILE, _staff_rows, load_demo
-from competition.demo_data import UNIVERSITIES
+from competition.demo import LOGINS_FILE, load_demo
+from competition.demo.data import UNIVERSITIES
+from competition.demo.people import _staff_rows
 from competition.extensions import db
 from competition.models import AuditLog, Department, RoleGrant, Staff, University, User
 from competition.services.accounts import INITIAL_PASSWORD_METHOD, authenticate
-from tests.conftest import api_login
+from tests.builders import api_login_as
 
 STRONG = "Lantern-Orbit-73"
 
@@ -81,7 +82,7 @@ def test_create_organizer_then_log_in(runner, client, ctx):
     audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "user.create"))
     assert audit.user_id is None and audit.details["username"] == "chief"
 
-    api_login(client, "chief", STRONG)
+    api_login_as(client, "chief", STRONG)
     me = client.get("/api/v1/me").get_json()
     assert me["username"] == "chief"
     assert me["roles"] == [{"role": "organizer"}]
@@ -476,8 +477,8 @@ def test_demo_has_competitions_in_every_state(runner, ctx, logins_file):
 
 def test_demo_coverage_ranges_from_far_behind_to_nearly_there(runner, ctx):
     """The dashboards have a story to tell after the README's first command."""
+    from competition.clock import local_today
     from competition.services.coverage import province_coverage
-    from competition.services.roster import local_today
 
     assert runner.invoke(args=["demo"]).exit_code == 0
     figures = province_coverage(year=local_today().year)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import pandas as pd
@@ -13,73 +13,31 @@ import pytest
 from sqlalchemy import event, func, select
 
 from competition.extensions import db
-from competition.models import AuditLog, Competition, DrawRecord, Entry, Staff, User
-from competition.services import competitions, registration
-from tests.conftest import csrf_token
-from tests.web.test_pages import web_login
+from competition.models import AuditLog, Competition, DrawRecord, Entry
+from tests.builders import (
+    advance,
+    approve_entry,
+    csrf_token,
+    login_as,
+    make_competition,
+    make_entry,
+    staff,
+    user,
+)
 
-
-def user(username: str) -> User:
-    return db.session.scalar(select(User).where(User.username == username))
-
-
-def staff(no: str) -> Staff:
-    return db.session.scalar(select(Staff).where(Staff.staff_no == no))
-
-
-def spec(**over) -> dict:
-    now = datetime.now(UTC)
-    data = {
-        "name": "2026年青年教师教学竞赛",
-        "kind": "teaching",
-        "level": "provincial",
-        "year": 2026,
-        "eligible_categories": ["teaching_research"],
-        "max_age": 40,
-        "age_reference_date": "2026-09-01",
-        "registration_opens": (now - timedelta(days=1)).isoformat(),
-        "registration_closes": (now + timedelta(days=10)).isoformat(),
-        "quota_per_university": None,
-        "anonymous_judging": True,
-        "groups": [{"name": "文科组"}, {"name": "理科组"}],
-        "rounds": [
-            {"name": "教学设计", "weight": 0.2, "criteria": [{"name": "设计", "max_score": 100}]},
-            {
-                "name": "课堂教学",
-                "weight": 0.8,
-                "criteria": [{"name": "内容", "max_score": 50}, {"name": "组织", "max_score": 50}],
-            },
-        ],
-    }
-    data.update(over)
-    return data
-
-
-def create(by: str = "org", **over) -> Competition:
-    competition = competitions.create_competition(data=spec(**over), by=user(by))
-    db.session.commit()
-    return competition
-
-
-def advance(competition: Competition, *statuses: str) -> None:
-    for status in statuses:
-        competitions.transition(competition=competition, to=status, by=user("org"))
-    db.session.commit()
-
-
-def enter(competition: Competition, staff_no: str, group: int = 0, approve: bool = False) -> Entry:
-    entry = registration.register(
-        competition=competition, group_id=competition.groups[group].id, staff=staff(staff_no), by=user("org")
-    )
-    if approve:
-        registration.approve(entry=entry, by=user("org"))
-    db.session.commit()
-    return entry
-
-
-def approve(entry: Entry) -> None:
-    registration.approve(entry=entry, by=user("org"))
-    db.session.commit()
+# The contest of these pages: the builders' one with an age limit and two weighted rounds.
+CONTEST = {
+    "max_age": 40,
+    "age_reference_date": "2026-09-01",
+    "rounds": [
+        {"name": "教学设计", "weight": 0.2, "criteria": [{"name": "设计", "max_score": 100}]},
+        {
+            "name": "课堂教学",
+            "weight": 0.8,
+            "criteria": [{"name": "内容", "max_score": 50}, {"name": "组织", "max_score": 50}],
+        },
+    ],
+}
 
 
 def text_of(response) -> str:
@@ -95,12 +53,14 @@ def flashes(page: str) -> list[str]:
 
 @pytest.fixture
 def school(world):
-    return create(name="浙江大学2026年青年教师教学竞赛", level="school", university="ZJU")
+    return make_competition(
+        status="draft", **CONTEST, name="浙江大学2026年青年教师教学竞赛", level="school", university="ZJU"
+    )
 
 
 @pytest.fixture
 def provincial(world):
-    return create()
+    return make_competition(status="draft", **CONTEST)
 
 
 # --- who may open what ------------------------------------------------------------------------------------
@@ -134,17 +94,15 @@ CASES = [(path, who, status) for path, expected in MATRIX for who, status in exp
 
 @pytest.fixture
 def opened(world):
-    school_open = create(name="浙江大学2026年岗位练兵", level="school", university="ZJU")
-    provincial_open = create(name="2026年全省青年教师教学竞赛")
-    advance(school_open, "registration_open")
-    advance(provincial_open, "registration_open")
+    school_open = make_competition(**CONTEST, name="浙江大学2026年岗位练兵", level="school", university="ZJU")
+    provincial_open = make_competition(**CONTEST, name="2026年全省青年教师教学竞赛")
     return {"school_open": school_open.id, "provincial_open": provincial_open.id}
 
 
 @pytest.mark.parametrize(("path", "who", "status"), CASES)
 def test_permission_matrix(client, school, provincial, opened, path, who, status):
     if who:
-        web_login(client, who)
+        login_as(client, who)
     response = client.get(path.format(school=school.id, provincial=provincial.id, **opened))
     assert response.status_code == status
     if who is None:
@@ -157,11 +115,11 @@ POSTS = ["/transition", "/copy", "/draw"]
 @pytest.mark.parametrize("action", POSTS)
 def test_manager_actions_are_refused_to_other_universities_and_staff(client, app, opened, action):
     school, provincial = opened["school_open"], opened["provincial_open"]
-    token = web_login(client, "hzu_admin")
+    token = login_as(client, "hzu_admin")
     assert client.post(f"/competitions/{provincial}{action}", data={"csrf_token": token}).status_code == 403
     assert client.post(f"/competitions/{school}{action}", data={"csrf_token": token}).status_code == 404
     staff_client = app.test_client()
-    token = web_login(staff_client, "zju_staff")
+    token = login_as(staff_client, "zju_staff")
     assert staff_client.post(f"/competitions/{school}{action}", data={"csrf_token": token}).status_code == 403
     assert db.session.get(Competition, school).status == "registration_open"
     assert db.session.scalar(select(func.count()).select_from(Competition)) == 2
@@ -169,7 +127,7 @@ def test_manager_actions_are_refused_to_other_universities_and_staff(client, app
 
 
 def test_state_changes_need_the_csrf_token(client, provincial):
-    web_login(client, "org")
+    login_as(client, "org")
     response = client.post(f"/competitions/{provincial.id}/transition", data={"to": "registration_open"})
     assert response.status_code == 400
     assert db.session.get(Competition, provincial.id).status == "draft"
@@ -179,9 +137,10 @@ def test_state_changes_need_the_csrf_token(client, provincial):
 
 
 def test_list_shows_kind_level_window_and_status_in_words(client, world, school):
-    drill = create(name="2025年岗位练兵", kind="drill", year=2025, eligible_categories=["admin_logistics"])
-    advance(drill, "registration_open")
-    web_login(client, "org")
+    make_competition(
+        **CONTEST, name="2025年岗位练兵", kind="drill", year=2025, eligible_categories=["admin_logistics"]
+    )
+    login_as(client, "org")
     page = text_of(client.get("/competitions/"))
     assert "浙江大学2026年青年教师教学竞赛" in page and "2025年岗位练兵" in page
     assert "教学比赛" in page and "岗位练兵" in page and "校级 · 浙江大学" in page and "省级" in page
@@ -197,11 +156,11 @@ def test_list_shows_kind_level_window_and_status_in_words(client, world, school)
 
 
 def test_list_is_scoped_and_staff_get_no_create_button(client, school, opened):
-    web_login(client, "hzu_admin")
+    login_as(client, "hzu_admin")
     page = text_of(client.get("/competitions/"))
     assert "2026年全省青年教师教学竞赛" in page and "浙江大学" not in page
     client.post("/auth/logout", data={"csrf_token": csrf_token(client)})
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     page = text_of(client.get("/competitions/"))
     assert "浙江大学2026年岗位练兵" in page and "新建比赛" not in page
 
@@ -210,8 +169,10 @@ def test_list_asks_a_fixed_number_of_queries(client, app, world, make):
     """No query per row: the universities of school-level competitions are loaded at once."""
     for code in ("A1", "A2", "A3"):
         university = make.university(code, f"{code}大学")
-        create(name=f"{code}校赛", level="school", university=university.code)
-    web_login(client, "org")
+        make_competition(
+            status="draft", **CONTEST, name=f"{code}校赛", level="school", university=university.code
+        )
+    login_as(client, "org")
     statements = []
 
     def count(conn, cursor, statement, *args):
@@ -285,7 +246,7 @@ def full_form(token: str, **over) -> dict:
 
 
 def test_form_round_trip_stores_exactly_what_was_entered(client, world):
-    token = web_login(client, "zju_admin")
+    token = login_as(client, "zju_admin")
     response = client.post("/competitions/new?blank=1", data=full_form(token))
     assert response.status_code == 302, text_of(response)
     c = db.session.scalar(select(Competition))
@@ -334,7 +295,7 @@ def test_form_round_trip_stores_exactly_what_was_entered(client, world):
 
 
 def test_weights_not_adding_up_are_shown_next_to_the_rounds_and_nothing_is_saved(client, world):
-    token = web_login(client, "org")
+    token = login_as(client, "org")
     response = client.post("/competitions/new?blank=1", data=full_form(token, **{"rounds-3-weight": "50"}))
     page = text_of(response)
     assert response.status_code == 422
@@ -350,7 +311,7 @@ def test_weights_not_adding_up_are_shown_next_to_the_rounds_and_nothing_is_saved
 
 
 def test_each_error_sits_next_to_its_input(client, world):
-    token = web_login(client, "org")
+    token = login_as(client, "org")
     form = full_form(token, **{"rounds-3-criteria-0-max_score": "-3", "scoring-decimals": "9", "name": ""})
     page = text_of(client.post("/competitions/new?blank=1", data=form))
     assert re.search(
@@ -365,7 +326,7 @@ def test_each_error_sits_next_to_its_input(client, world):
 
 
 def test_template_prefills_the_form(client, world):
-    web_login(client, "org")
+    login_as(client, "org")
     page = text_of(client.get("/competitions/new?template=young-teachers-teaching&level=provincial"))
     assert 'value="教学设计"' in page and 'value="课堂教学"' in page and 'value="教学反思"' in page
     assert 'name="rounds-1-weight" id="f-rounds-1-weight" value="75"' in page
@@ -374,7 +335,7 @@ def test_template_prefills_the_form(client, world):
 
 
 def test_university_admin_sets_up_only_their_own_school_level(client, world):
-    token = web_login(client, "zju_admin")
+    token = login_as(client, "zju_admin")
     start = text_of(client.get("/competitions/new"))
     assert "青年教师教学竞赛" in start and 'name="university" value="ZJU"' in start
     assert 'name="level"' not in start
@@ -389,7 +350,7 @@ def test_university_admin_sets_up_only_their_own_school_level(client, world):
 
 
 def test_edit_works_on_a_draft_only(client, school):
-    token = web_login(client, "zju_admin")
+    token = login_as(client, "zju_admin")
     form = full_form(token, name="改名后的比赛")
     response = client.post(f"/competitions/{school.id}/edit", data=form)
     assert response.status_code == 302
@@ -406,7 +367,7 @@ def test_edit_works_on_a_draft_only(client, school):
 
 
 def test_copy_as_next_year_opens_the_copy_for_editing(client, school):
-    token = web_login(client, "zju_admin")
+    token = login_as(client, "zju_admin")
     response = client.post(f"/competitions/{school.id}/copy", data={"csrf_token": token, "year": "2027"})
     copy = db.session.scalar(select(Competition).where(Competition.id != school.id))
     assert response.headers["Location"] == f"/competitions/{copy.id}/edit"
@@ -428,7 +389,7 @@ def test_copy_as_next_year_opens_the_copy_for_editing(client, school):
 
 
 def test_detail_explains_the_rules_and_the_next_step(client, provincial):
-    web_login(client, "org")
+    login_as(client, "org")
     page = text_of(client.get(f"/competitions/{provincial.id}"))
     assert re.search(r'class="step current"\s+aria-current="step">.*?草稿', page, re.S)
     assert 'name="to" value="registration_open"' in page and "data-confirm=" in page
@@ -440,14 +401,14 @@ def test_detail_explains_the_rules_and_the_next_step(client, provincial):
 
 def test_staff_see_the_definition_without_manager_buttons(client, provincial):
     advance(provincial, "registration_open")
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     page = text_of(client.get(f"/competitions/{provincial.id}"))
     assert "课堂教学" in page and "2026年9月1日" in page
     assert 'name="to"' not in page and "/draw" not in page and "/entries" not in page
 
 
 def test_every_step_forward_works_and_is_audited(client, provincial):
-    token = web_login(client, "org")
+    token = login_as(client, "org")
     steps = ["registration_open", "registration_closed", "scoring", "published"]
     for step in steps:
         response = client.post(
@@ -463,7 +424,7 @@ def test_every_step_forward_works_and_is_audited(client, provincial):
 
 
 def test_a_forged_skip_is_refused_with_the_reason(client, provincial):
-    token = web_login(client, "org")
+    token = login_as(client, "org")
     response = client.post(
         f"/competitions/{provincial.id}/transition",
         data={"csrf_token": token, "to": "scoring"},
@@ -484,9 +445,9 @@ def test_a_forged_skip_is_refused_with_the_reason(client, provincial):
 
 def test_scoring_cannot_start_before_the_draw(client, provincial):
     advance(provincial, "registration_open")
-    enter(provincial, "00123", approve=True)
+    make_entry(provincial, staff("00123"), status="approved")
     advance(provincial, "registration_closed")
-    token = web_login(client, "org")
+    token = login_as(client, "org")
     response = client.post(
         f"/competitions/{provincial.id}/transition",
         data={"csrf_token": token, "to": "scoring"},
@@ -498,14 +459,13 @@ def test_scoring_cannot_start_before_the_draw(client, provincial):
 
 
 def test_quota_table_counts_entries_per_university(client, world, make):
-    competition = create(quota_per_university=1)
-    advance(competition, "registration_open")
+    competition = make_competition(**CONTEST, quota_per_university=1)
     make.staff(world["zju"], "00200", "周老师")
-    first = enter(competition, "00123")
-    enter(competition, "00200")
-    enter(competition, "H001")
-    approve(first)
-    web_login(client, "org")
+    first = make_entry(competition, staff("00123"))
+    make_entry(competition, staff("00200"))
+    make_entry(competition, staff("H001"))
+    approve_entry(first)
+    login_as(client, "org")
     page = text_of(client.get(f"/competitions/{competition.id}"))
     table = page[page.index('data-testid="quota-table"') :]
     rows = re.findall(
@@ -519,17 +479,17 @@ def test_quota_table_counts_entries_per_university(client, world, make):
 
 
 @pytest.fixture
-def open_contest(world, make):
-    competition = create(quota_per_university=1)
-    advance(competition, "registration_open")
+def contest(world, make):
+    """Open, one place per university; ZJU has a second young teacher, 00200 周老师."""
+    competition = make_competition(**CONTEST, quota_per_university=1)
     make.staff(world["zju"], "00200", "周老师")
     return competition
 
 
-def test_admin_approves_within_the_quota_and_is_refused_beyond(client, open_contest):
-    first, second = enter(open_contest, "00123"), enter(open_contest, "00200")
-    token = web_login(client, "zju_admin")
-    base = f"/competitions/{open_contest.id}/entries"
+def test_admin_approves_within_the_quota_and_is_refused_beyond(client, contest):
+    first, second = make_entry(contest, staff("00123")), make_entry(contest, staff("00200"))
+    token = login_as(client, "zju_admin")
+    base = f"/competitions/{contest.id}/entries"
     page = text_of(client.get(base))
     assert "李老师" in page and "周老师" in page and "待审核" in page
     assert f'action="{base}/{first.id}/approve"' in page
@@ -545,10 +505,10 @@ def test_admin_approves_within_the_quota_and_is_refused_beyond(client, open_cont
     assert [db.session.get(Entry, e.id).status for e in (first, second)] == ["approved", "pending"]
 
 
-def test_reject_needs_a_reason_and_stores_it(client, open_contest):
-    entry = enter(open_contest, "00123")
-    token = web_login(client, "zju_admin")
-    url = f"/competitions/{open_contest.id}/entries/{entry.id}/reject"
+def test_reject_needs_a_reason_and_stores_it(client, contest):
+    entry = make_entry(contest, staff("00123"))
+    token = login_as(client, "zju_admin")
+    url = f"/competitions/{contest.id}/entries/{entry.id}/reject"
     response = client.post(url, data={"csrf_token": token, "reason": "  "}, follow_redirects=True)
     assert "李老师未被驳回" in flashes(text_of(response))[0]
     db.session.expire_all()
@@ -564,23 +524,23 @@ def test_reject_needs_a_reason_and_stores_it(client, open_contest):
     )
 
 
-def test_another_universitys_admin_cannot_decide(client, open_contest):
-    entry = enter(open_contest, "00123")
-    token = web_login(client, "hzu_admin")
-    url = f"/competitions/{open_contest.id}/entries/{entry.id}/approve"
+def test_another_universitys_admin_cannot_decide(client, contest):
+    entry = make_entry(contest, staff("00123"))
+    token = login_as(client, "hzu_admin")
+    url = f"/competitions/{contest.id}/entries/{entry.id}/approve"
     assert client.post(url, data={"csrf_token": token}).status_code == 404
-    page = text_of(client.get(f"/competitions/{open_contest.id}/entries"))
+    page = text_of(client.get(f"/competitions/{contest.id}/entries"))
     assert "李老师" not in page
     db.session.expire_all()
     assert db.session.get(Entry, entry.id).status == "pending"
 
 
-def test_register_on_behalf_with_refusals_in_words(client, open_contest):
-    token = web_login(client, "zju_admin")
-    base = f"/competitions/{open_contest.id}/entries"
+def test_register_on_behalf_with_refusals_in_words(client, contest):
+    token = login_as(client, "zju_admin")
+    base = f"/competitions/{contest.id}/entries"
     page = text_of(client.get(base))
     assert 'name="university" value="ZJU"' in page and "文科组" in page
-    group = open_contest.groups[1].id
+    group = contest.groups[1].id
     refused = client.post(
         base, data={"csrf_token": token, "university": "ZJU", "staff_no": "00124", "group_id": group}
     )
@@ -607,17 +567,17 @@ def test_register_on_behalf_with_refusals_in_words(client, open_contest):
     assert db.session.scalar(select(func.count()).select_from(Entry)) == 1
 
 
-def test_entries_filters_and_pages(client, open_contest):
-    first = enter(open_contest, "00123", group=0)
-    enter(open_contest, "00200", group=1)
-    enter(open_contest, "H001", group=1)
-    approve(first)
-    web_login(client, "org")
-    base = f"/competitions/{open_contest.id}/entries"
+def test_entries_filters_and_pages(client, contest):
+    first = make_entry(contest, staff("00123"), group=0)
+    make_entry(contest, staff("00200"), group=1)
+    make_entry(contest, staff("H001"), group=1)
+    approve_entry(first)
+    login_as(client, "org")
+    base = f"/competitions/{contest.id}/entries"
     assert re.search(r'data-testid="entry-total">\D*3\D', text_of(client.get(base)))
     page = text_of(client.get(f"{base}?status=approved"))
     assert "李老师" in page and "周老师" not in page
-    page = text_of(client.get(f"{base}?group_id={open_contest.groups[1].id}&university=HZU"))
+    page = text_of(client.get(f"{base}?group_id={contest.groups[1].id}&university=HZU"))
     assert "赵老师" in page and "周老师" not in page
     page = text_of(client.get(f"{base}?q=00200"))
     assert "周老师" in page and "李老师" not in page
@@ -627,15 +587,15 @@ def test_entries_filters_and_pages(client, open_contest):
     assert second.count("<tr data-entry=") == 1
 
 
-def test_excel_export_has_every_entry_in_scope(client, open_contest):
-    first = enter(open_contest, "00123")
-    enter(open_contest, "00200")
-    enter(open_contest, "H001")
-    approve(first)
-    web_login(client, "zju_admin")
-    response = client.get(f"/competitions/{open_contest.id}/entries.xlsx?per_page=1")
+def test_excel_export_has_every_entry_in_scope(client, contest):
+    first = make_entry(contest, staff("00123"))
+    make_entry(contest, staff("00200"))
+    make_entry(contest, staff("H001"))
+    approve_entry(first)
+    login_as(client, "zju_admin")
+    response = client.get(f"/competitions/{contest.id}/entries.xlsx?per_page=1")
     assert response.status_code == 200
-    assert f"entries-{open_contest.id}.xlsx" in response.headers["Content-Disposition"]
+    assert f"entries-{contest.id}.xlsx" in response.headers["Content-Disposition"]
     sheet = pd.read_excel(io.BytesIO(response.data), dtype=str, engine="calamine")
     assert list(sheet.columns)[:5] == ["出场序号", "组别", "高校", "工号", "姓名"]
     assert sorted(sheet["工号"]) == ["00123", "00200"]  # not HZU's entry, and not only one page
@@ -647,13 +607,12 @@ def test_excel_export_has_every_entry_in_scope(client, open_contest):
 
 
 def test_draw_before_and_after_and_redraw(client, world, make):
-    competition = create()
-    advance(competition, "registration_open")
+    competition = make_competition(**CONTEST)
     for no, name in (("00201", "甲"), ("00202", "乙"), ("00203", "丙")):
         make.staff(world["zju"], no, name)
     for no, group in (("00123", 0), ("00201", 0), ("00202", 0), ("00203", 1)):
-        enter(competition, no, group=group, approve=True)
-    token = web_login(client, "org")
+        make_entry(competition, staff(no), group=group, status="approved")
+    token = login_as(client, "org")
     url = f"/competitions/{competition.id}/draw"
     early = client.post(url, data={"csrf_token": token}, follow_redirects=True)
     assert "报名截止之后" in flashes(text_of(early))[0]
@@ -688,11 +647,11 @@ def test_draw_before_and_after_and_redraw(client, world, make):
     assert db.session.scalar(select(func.count()).select_from(DrawRecord)) == 4
 
 
-def test_pages_speak_english_too(client, open_contest):
-    enter(open_contest, "00123")
-    web_login(client, "org")
+def test_pages_speak_english_too(client, contest):
+    make_entry(contest, staff("00123"))
+    login_as(client, "org")
     client.get("/competitions/?lang=en")
-    base = f"/competitions/{open_contest.id}"
+    base = f"/competitions/{contest.id}"
     assert "Registration open" in text_of(client.get("/competitions/"))
     assert "Close registration" in text_of(client.get(base))
     assert "Weights add up to" in text_of(client.get("/competitions/new?blank=1"))

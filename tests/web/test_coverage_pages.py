@@ -18,9 +18,8 @@ from sqlalchemy import func, select
 from competition.extensions import db
 from competition.models import AuditLog, OfflineParticipation
 from competition.services.settings import thresholds
-from tests.conftest import api_login, csrf_token
+from tests.builders import api_login_as, csrf_token, login_as
 from tests.web.test_api_coverage import YEAR, add_offline, build_covered_world, participation_file, staff_no
-from tests.web.test_pages import web_login
 
 ALL = {None: 302, "org": 200, "zju_admin": 200, "hzu_admin": 404, "zju_judge": 403, "zju_staff": 403}
 ORGANIZERS = {None: 302, "org": 200, "zju_admin": 403, "zju_judge": 403, "zju_staff": 403}
@@ -52,7 +51,7 @@ def covered_world(world, make):
 @pytest.mark.parametrize(("path", "user", "status"), CASES)
 def test_permission_matrix(client, covered_world, path, user, status):
     if user:
-        web_login(client, user)
+        login_as(client, user)
     response = client.get(path)
     assert response.status_code == status
     if user is None:
@@ -62,7 +61,7 @@ def test_permission_matrix(client, covered_world, path, user, status):
 
 
 def test_a_university_admin_is_taken_to_their_university(client, covered_world):
-    web_login(client, "zju_admin")
+    login_as(client, "zju_admin")
     response = client.get(f"/coverage/?year={YEAR}")
     assert response.headers["Location"] == f"/coverage/ZJU?year={YEAR}"
 
@@ -118,7 +117,7 @@ def charts(page: str) -> dict[str, dict]:
 
 
 def api(client, user: str, path: str):
-    api_login(client, user)
+    api_login_as(client, user)
     return client.get("/api/v1" + path).get_json()
 
 
@@ -175,7 +174,7 @@ def test_the_university_page_shows_the_api_figures(client, covered_world):
 
 
 def test_the_gap_to_the_target_in_people(client, covered_world):
-    web_login(client, "zju_admin")
+    login_as(client, "zju_admin")
     page = client.get(f"/coverage/ZJU?year={YEAR}").get_data(as_text=True)
     # 2 of 4 covered, target 90%: 4 are needed (3/4 is 75%), so 2 more; 2 not yet covered.
     assert "距目标 90.0% 还差 2 人" in page
@@ -183,7 +182,7 @@ def test_the_gap_to_the_target_in_people(client, covered_world):
 
 
 def test_projector_mode(client, covered_world):
-    web_login(client, "org")
+    login_as(client, "org")
     page = client.get(f"/coverage/?year={YEAR}&mode=screen").get_data(as_text=True)
     assert 'data-refresh="60"' in page and "coverage-screen" in page
     assert page.count("data-screen") == 2
@@ -191,7 +190,7 @@ def test_projector_mode(client, covered_world):
 
 
 def test_the_staff_not_yet_covered(client, covered_world):
-    web_login(client, "zju_admin")
+    login_as(client, "zju_admin")
     page = client.get(f"/coverage/ZJU/uncovered?year={YEAR}").get_data(as_text=True)
     assert "孙老师" in page and "周师傅" in page and "李老师" not in page and "离职者" not in page
     assert by_testid(page, "uncovered-total") == "共 2 人未覆盖"
@@ -284,14 +283,14 @@ def test_the_province_report_holds_the_page_figures(client, covered_world):
 
 def test_report_cells_that_look_like_formulas_are_neutralised(client, covered_world):
     add_offline(staff_no("00125"), event='=HYPERLINK("http://evil")')
-    web_login(client, "zju_admin")
+    login_as(client, "zju_admin")
     data = client.get(f"/coverage/ZJU/report.xlsx?year={YEAR}").data
     names = list(read(data, "活动")["名称"])
     assert '\'=HYPERLINK("http://evil")' in names
 
 
 def test_the_printable_summaries(client, covered_world):
-    web_login(client, "org")
+    login_as(client, "org")
     for path in (f"/coverage/ZJU/summary?year={YEAR}", f"/coverage/summary?year={YEAR}"):
         page = client.get(path).get_data(as_text=True)
         assert "data-print" in page and "js/coverage.js" in page
@@ -310,7 +309,7 @@ def post_thresholds(client, target, warning, *, token: str | None = None):
 
 
 def test_an_organizer_sets_the_thresholds(client, covered_world, app):
-    web_login(client, "org")
+    login_as(client, "org")
     response = post_thresholds(client, "50", "30", token=csrf_token(client))
     assert response.status_code == 302
     assert response.headers["Location"] == f"/coverage/?year={YEAR}"
@@ -340,7 +339,7 @@ def test_an_organizer_sets_the_thresholds(client, covered_world, app):
     ],
 )
 def test_the_thresholds_form_refuses_in_words(client, covered_world, target, warning, words):
-    web_login(client, "org")
+    login_as(client, "org")
     response = post_thresholds(client, target, warning, token=csrf_token(client))
     assert response.status_code == 422
     assert words in response.get_data(as_text=True)
@@ -349,10 +348,10 @@ def test_the_thresholds_form_refuses_in_words(client, covered_world, target, war
 
 
 def test_the_thresholds_need_an_organizer_and_the_csrf_token(client, covered_world):
-    web_login(client, "zju_admin")
+    login_as(client, "zju_admin")
     assert post_thresholds(client, "50", "30", token=csrf_token(client)).status_code == 403
     client.post("/auth/logout", data={"csrf_token": csrf_token(client)})
-    web_login(client, "org")
+    login_as(client, "org")
     assert post_thresholds(client, "50", "30").status_code == 400
     db.session.rollback()
     assert thresholds().target == Decimal("0.90")
@@ -367,7 +366,7 @@ def upload(client, code: str, data: bytes, name: str = "活动.xlsx"):
 
 
 def test_the_participation_import_page(client, world):
-    web_login(client, "zju_admin")
+    login_as(client, "zju_admin")
     bad = participation_file(
         [("00123", "读书会", f"{YEAR}-03-05"), ("NOPE", "读书会", f"{YEAR}-03-05"), ("00124", "", "2099-1-1")]
     )
@@ -397,14 +396,14 @@ def test_the_participation_import_page(client, world):
 
 
 def test_an_upload_without_a_file_is_refused(client, world):
-    web_login(client, "zju_admin")
+    login_as(client, "zju_admin")
     response = client.post("/coverage/ZJU/participations", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 422
     assert "请选择要导入的文件" in response.get_data(as_text=True)
 
 
 def test_a_staff_member_sees_their_own_participation(client, covered_world):
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     page = client.get(f"/coverage/me?year={YEAR}").get_data(as_text=True)
     assert "省青年教师教学竞赛" in page and "浙大岗位练兵" in page
     assert "已通过" in page and "本年度您已参与" in page
@@ -416,6 +415,6 @@ def test_a_staff_member_sees_their_own_participation(client, covered_world):
 
 
 def test_the_pages_speak_english(client, covered_world):
-    web_login(client, "org")
+    login_as(client, "org")
     page = client.get(f"/coverage/?year={YEAR}&lang=en").get_data(as_text=True)
     assert 'lang="en"' in page and "Coverage per university" in page and "Every university" in page

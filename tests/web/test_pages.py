@@ -11,18 +11,9 @@ import pytest
 
 from competition.extensions import db
 from competition.models import AuditLog, Staff, User
-from tests.conftest import PASSWORD, csrf_token
+from tests.builders import PASSWORD, csrf_token, login_as
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-def web_login(client, username: str, password: str = PASSWORD):
-    token = csrf_token(client)
-    response = client.post(
-        "/auth/login", data={"username": username, "password": password, "csrf_token": token}
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return token
 
 
 # (path, {user: expected status}); None = anonymous. 302 for anonymous means "sent to the log-in page".
@@ -45,7 +36,7 @@ CASES = [(path, user, status) for path, expected in MATRIX for user, status in e
 @pytest.mark.parametrize(("path", "user", "status"), CASES)
 def test_permission_matrix(client, world, path, user, status):
     if user:
-        web_login(client, user)
+        login_as(client, user)
     response = client.get(path)
     assert response.status_code == status
     if user is None:
@@ -56,7 +47,7 @@ def test_forms_refuse_a_missing_csrf_token(client, world):
     response = client.post("/auth/login", data={"username": "org", "password": PASSWORD})
     assert response.status_code == 400
     assert "安全令牌" in response.get_data(as_text=True)
-    web_login(client, "org")
+    login_as(client, "org")
     response = client.post("/admin/universities", data={"code": "NEW", "name": "新大学"})
     assert response.status_code == 400
     assert db.session.query(AuditLog).filter_by(action="university.create").count() == 0
@@ -85,7 +76,7 @@ def test_next_redirect_stays_on_the_site(client, world):
 
 
 def test_english_is_selectable_and_remembered(client, world):
-    web_login(client, "org")
+    login_as(client, "org")
     page = client.get("/staff/ZJU/?lang=en").get_data(as_text=True)
     assert 'lang="en"' in page and "Staff roster" in page
     page = client.get("/").get_data(as_text=True)
@@ -105,7 +96,7 @@ def test_security_headers(client, world):
 
 def test_staff_list_filters_and_scoping(client, world, make):
     make.staff(world["zju"], "00999", "离职者", active=False)
-    web_login(client, "zju_admin")
+    login_as(client, "zju_admin")
     page = client.get("/staff/ZJU/").get_data(as_text=True)
     assert "李老师" in page and "王会计" in page and "离职者" not in page and "赵老师" not in page
     page = client.get("/staff/ZJU/?category=admin_logistics").get_data(as_text=True)
@@ -127,7 +118,7 @@ def _upload(client, token, path: Path, mode="merge"):
 
 
 def test_import_preview_then_confirm(client, world):
-    token = web_login(client, "zju_admin")
+    token = login_as(client, "zju_admin")
     before = db.session.query(Staff).count()
     preview = _upload(client, token, FIXTURES / "roster-hr-export.xlsx")
     html = preview.get_data(as_text=True)
@@ -149,12 +140,12 @@ def test_import_preview_then_confirm(client, world):
 
 
 def test_another_admin_cannot_confirm_someone_elses_preview(client, app, world, make):
-    token = web_login(client, "zju_admin")
+    token = login_as(client, "zju_admin")
     html = _upload(client, token, FIXTURES / "roster-gbk.csv").get_data(as_text=True)
     pending = re.search(r'name="token" type="hidden" value="([0-9a-f]{32})"', html).group(1)
     make.user("zju_admin2", "university_admin", world["zju"])
     other = app.test_client()
-    other_token = web_login(other, "zju_admin2")
+    other_token = login_as(other, "zju_admin2")
     response = other.post(
         "/staff/ZJU/import/confirm", data={"csrf_token": other_token, "token": pending, "mode": "merge"}
     )
@@ -163,7 +154,7 @@ def test_another_admin_cannot_confirm_someone_elses_preview(client, app, world, 
 
 
 def test_rejected_import_lists_every_problem_and_changes_nothing(client, world):
-    token = web_login(client, "zju_admin")
+    token = login_as(client, "zju_admin")
     response = _upload(client, token, FIXTURES / "roster-with-errors.xlsx")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -174,7 +165,7 @@ def test_rejected_import_lists_every_problem_and_changes_nothing(client, world):
 
 
 def test_bulk_staff_accounts_download_once(client, world):
-    token = web_login(client, "zju_admin")
+    token = login_as(client, "zju_admin")
     response = client.post("/staff/ZJU/accounts", data={"csrf_token": token})
     assert response.status_code == 200
     sheet = pd.read_excel(io.BytesIO(response.data), dtype=str, engine="calamine")
@@ -189,14 +180,14 @@ def test_bulk_staff_accounts_download_once(client, world):
 
 
 def test_initial_password_must_be_changed_first(client, world):
-    token = web_login(client, "zju_admin")
+    token = login_as(client, "zju_admin")
     sheet = pd.read_excel(
         io.BytesIO(client.post("/staff/ZJU/accounts", data={"csrf_token": token}).data),
         dtype=str,
         engine="calamine",
     )
     staff_client = client.application.test_client()
-    web_login(staff_client, "ZJU00124", sheet["初始密码"][0])
+    login_as(staff_client, "ZJU00124", sheet["初始密码"][0])
     assert staff_client.get("/").headers["Location"].endswith("/auth/password")
     token = csrf_token(staff_client)
     response = staff_client.post(
@@ -213,7 +204,7 @@ def test_initial_password_must_be_changed_first(client, world):
 
 
 def test_organizer_creates_university_and_admin_in_the_ui(client, world):
-    token = web_login(client, "org")
+    token = login_as(client, "org")
     response = client.post(
         "/admin/universities", data={"csrf_token": token, "code": "NBU", "name": "宁波大学"}
     )
@@ -235,7 +226,7 @@ def test_organizer_creates_university_and_admin_in_the_ui(client, world):
 
 
 def test_university_admin_may_not_create_an_organizer(client, world):
-    token = web_login(client, "zju_admin")
+    token = login_as(client, "zju_admin")
     page = client.get("/admin/users").get_data(as_text=True)
     form_select = re.search(
         r'<select class="form-select" id="role" name="role">(.*?)</select>', page, re.S
@@ -257,7 +248,7 @@ def test_university_admin_may_not_create_an_organizer(client, world):
 
 
 def test_admin_resets_only_own_university_passwords(client, world):
-    token = web_login(client, "zju_admin")
+    token = login_as(client, "zju_admin")
     judge = db.session.query(User).filter_by(username="zju_judge").one()
     other = db.session.query(User).filter_by(username="hzu_admin").one()
     page = client.post(f"/admin/users/{judge.id}/reset-password", data={"csrf_token": token})
@@ -270,11 +261,11 @@ def test_admin_resets_only_own_university_passwords(client, world):
 
 
 def test_audit_log_is_scoped(client, world):
-    token = web_login(client, "org")
+    token = login_as(client, "org")
     client.post("/admin/universities", data={"csrf_token": token, "code": "NBU", "name": "宁波大学"})
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "university.create" in page
     client.post("/auth/logout", data={"csrf_token": token})
-    web_login(client, "hzu_admin")
+    login_as(client, "hzu_admin")
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "university.create" not in page

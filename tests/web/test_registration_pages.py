@@ -3,59 +3,17 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date
 
 import pytest
 from sqlalchemy import select
 
 from competition.domain.eligibility import Refusal
 from competition.extensions import db
-from competition.models import Competition, Entry, User
+from competition.models import Competition, Entry
 from competition.services import competitions, draw, registration
 from competition.services.messages import refusal_message
-from tests.conftest import csrf_token
-from tests.web.test_pages import web_login
-
-
-def user(username: str) -> User:
-    return db.session.scalar(select(User).where(User.username == username))
-
-
-def make_competition(
-    *,
-    name: str = "2026年青年教师教学竞赛",
-    kind: str = "teaching",
-    categories: tuple[str, ...] = ("teaching_research",),
-    max_age: int | None = None,
-    reference: str | None = None,
-    opens_in: float = -1,
-    closes_in: float = 10,
-    requires_materials: bool = False,
-    status: str = "registration_open",
-) -> Competition:
-    """A provincial competition moved to ``status`` by the organizer, its window relative to now (days)."""
-    now = datetime.now(UTC)
-    data = {
-        "name": name,
-        "kind": kind,
-        "level": "provincial",
-        "year": 2026,
-        "eligible_categories": list(categories),
-        "max_age": max_age,
-        "age_reference_date": reference,
-        "registration_opens": (now + timedelta(days=opens_in)).isoformat(),
-        "registration_closes": (now + timedelta(days=closes_in)).isoformat(),
-        "requires_materials": requires_materials,
-        "groups": [{"name": "文科组"}, {"name": "理科组"}],
-        "rounds": [{"name": "课堂教学", "weight": 1, "criteria": [{"name": "教学内容", "max_score": 100}]}],
-    }
-    org = user("org")
-    competition = competitions.create_competition(data=data, by=org)
-    steps = ["registration_open", "registration_closed", "scoring", "published"]
-    for step in steps[: steps.index(status) + 1] if status != "draft" else []:
-        competitions.transition(competition=competition, to=step, by=org)
-    db.session.commit()
-    return competition
+from tests.builders import csrf_token, in_days, login_as, make_competition, user
 
 
 def entries_of(competition: Competition) -> list[Entry]:
@@ -70,8 +28,8 @@ def words(refusal: Refusal, app) -> str:
 
 
 def test_a_young_teacher_registers(client, world):
-    competition = make_competition(max_age=40, reference="2026-09-01", requires_materials=True)
-    web_login(client, "zju_staff")
+    competition = make_competition(max_age=40, age_reference_date="2026-09-01", requires_materials=True)
+    login_as(client, "zju_staff")
     page = client.get("/my/").get_data(as_text=True)
     assert competition.name in page and 'data-testid="register"' in page
     assert "教学比赛" in page and "省级" in page and "文科组" in page
@@ -97,8 +55,8 @@ def test_a_young_teacher_registers(client, world):
 def test_an_older_teacher_sees_the_age_limit_in_words(client, world, make, app):
     older = make.staff(world["zju"], "00300", "周老师", birth_date=date(1974, 3, 2))
     make.user("old_teacher", "staff", world["zju"], staff=older)
-    make_competition(max_age=40, reference="2026-09-01")
-    web_login(client, "old_teacher")
+    make_competition(max_age=40, age_reference_date="2026-09-01")
+    login_as(client, "old_teacher")
     page = client.get("/my/").get_data(as_text=True)
     reason = words(Refusal("age", "too_old", {"age": 52, "max_age": 40, "reference_date": "2026-09-01"}), app)
     assert reason in page and "52" in reason and "40" in reason and "2026年9月1日" in reason
@@ -111,8 +69,10 @@ def test_admin_logistics_staff_cannot_enter_a_teaching_contest_but_can_a_drill(c
     clerk = db.session.scalar(select(registration.Staff).where(registration.Staff.staff_no == "00124"))
     make.user("clerk", "staff", world["zju"], staff=clerk)
     teaching = make_competition()
-    drill = make_competition(name="2026年公文写作岗位练兵", kind="drill", categories=("admin_logistics",))
-    web_login(client, "clerk")
+    drill = make_competition(
+        name="2026年公文写作岗位练兵", kind="drill", eligible_categories=["admin_logistics"]
+    )
+    login_as(client, "clerk")
     page = client.get("/my/").get_data(as_text=True)
     reason = words(Refusal("category", "category_not_eligible", {"category": "admin_logistics"}), app)
     assert reason in page and "行政后勤岗" in reason
@@ -128,8 +88,8 @@ def test_admin_logistics_staff_cannot_enter_a_teaching_contest_but_can_a_drill(c
 
 
 def test_a_competition_not_yet_open_shows_when_it_opens(client, world, app):
-    competition = make_competition(opens_in=3, closes_in=20)
-    web_login(client, "zju_staff")
+    competition = make_competition(registration_opens=in_days(3), registration_closes=in_days(20))
+    login_as(client, "zju_staff")
     page = client.get("/my/").get_data(as_text=True)
     opens = competition.registration_opens.replace(tzinfo=UTC).isoformat()
     reason = words(Refusal("window", "not_yet_open", {"opens": opens}), app)
@@ -138,8 +98,8 @@ def test_a_competition_not_yet_open_shows_when_it_opens(client, world, app):
 
 def test_drafts_and_closed_windows_are_not_listed(client, world):
     draft = make_competition(name="草稿比赛", status="draft")
-    make_competition(name="已截止比赛", opens_in=-10, closes_in=-1)
-    web_login(client, "zju_staff")
+    make_competition(name="已截止比赛", registration_opens=in_days(-10), registration_closes=in_days(-1))
+    login_as(client, "zju_staff")
     page = client.get("/my/").get_data(as_text=True)
     assert "草稿比赛" not in page and "已截止比赛" not in page
     assert client.get(f"/my/competitions/{draft.id}/register").status_code == 404
@@ -147,7 +107,7 @@ def test_drafts_and_closed_windows_are_not_listed(client, world):
 
 def test_a_forged_second_registration_is_refused_in_words(client, world, app):
     competition = make_competition()
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     group = competition.groups[0].id
     first = client.post(
         f"/my/competitions/{competition.id}/register",
@@ -165,7 +125,7 @@ def test_a_forged_second_registration_is_refused_in_words(client, world, app):
 
 def test_registration_needs_a_group_and_the_csrf_token(client, world):
     competition = make_competition()
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     response = client.post(
         f"/my/competitions/{competition.id}/register", data={"csrf_token": csrf_token(client)}
     )
@@ -188,7 +148,7 @@ def _register(client, competition: Competition) -> Entry:
 
 def test_withdraw_while_open_and_register_again(client, world):
     competition = make_competition()
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     entry = _register(client, competition)
     response = client.post(f"/my/entries/{entry.id}/withdraw", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 302 and response.headers["Location"] == "/my/"
@@ -199,7 +159,7 @@ def test_withdraw_while_open_and_register_again(client, world):
 
 def test_withdraw_is_refused_after_registration_closes(client, world):
     competition = make_competition()
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     entry = _register(client, competition)
     competitions.transition(competition=competition, to="registration_closed", by=user("org"))
     db.session.commit()
@@ -213,7 +173,7 @@ def test_withdraw_is_refused_after_registration_closes(client, world):
 
 def test_a_rejected_entry_shows_its_reason(client, world):
     competition = make_competition()
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     entry = _register(client, competition)
     registration.reject(
         entry=db.session.get(Entry, entry.id), reason="教学大纲未按要求盖章", by=user("zju_admin")
@@ -226,7 +186,7 @@ def test_a_rejected_entry_shows_its_reason(client, world):
 
 def test_the_draw_number_shows_once_drawn(client, world):
     competition = make_competition()
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     entry = _register(client, competition)
     assert 'data-testid="draw-no"' not in client.get("/my/").get_data(as_text=True)
     org = user("org")
@@ -261,11 +221,11 @@ def test_who_may_open_an_entry(client, world, make, username, status):
     other = make.staff(world["zju"], "00400", "钱老师")
     make.user("other_staff", "staff", world["zju"], staff=other)
     competition = make_competition()
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     entry = _register(client, competition)
     client.post("/auth/logout", data={"csrf_token": csrf_token(client)})
     if username:
-        web_login(client, username)
+        login_as(client, username)
     response = client.get(f"/my/entries/{entry.id}")
     assert response.status_code == status
     if username is None:
@@ -277,7 +237,7 @@ def test_who_may_open_an_entry(client, world, make, username, status):
 @pytest.mark.parametrize("username", ["org", "zju_admin", "zju_judge"])
 def test_accounts_without_a_staff_role_get_a_friendly_page(client, world, username):
     competition = make_competition()
-    web_login(client, username)
+    login_as(client, username)
     for path in ("/my/", f"/my/competitions/{competition.id}/register"):
         response = client.get(path)
         assert response.status_code == 200
@@ -294,7 +254,7 @@ def test_anonymous_is_sent_to_log_in(client, world):
 
 def test_the_nav_and_home_lead_staff_to_their_registrations(client, world):
     make_competition()
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     home = client.get("/").get_data(as_text=True)
     assert 'href="/my/"' in home and "我的报名" in home
     assert "当前可报名的比赛：1" in home and "我的报名：0" in home
@@ -302,7 +262,7 @@ def test_the_nav_and_home_lead_staff_to_their_registrations(client, world):
 
 def test_materials_on_the_entry_page(client, world):
     competition = make_competition(requires_materials=True)
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     entry = _register(client, competition)
     page = client.get(f"/my/entries/{entry.id}").get_data(as_text=True)
     assert 'accept=".pdf,.docx,.pptx,.mp4"' in page and "200 MB" in page and "尚未上传文件" in page
@@ -333,7 +293,7 @@ def test_materials_on_the_entry_page(client, world):
 
 def test_files_are_locked_once_scoring_starts(client, world):
     competition = make_competition()
-    web_login(client, "zju_staff")
+    login_as(client, "zju_staff")
     entry = _register(client, competition)
     client.post(
         f"/my/entries/{entry.id}/materials",

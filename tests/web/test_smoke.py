@@ -1,10 +1,10 @@
 """First request-level checks: log-in through the API and the login page."""
 
-from tests.conftest import api_login
+from tests.builders import api_login_as
 
 
 def test_login_and_me(client, world):
-    api_login(client, "org")
+    api_login_as(client, "org")
     me = client.get("/api/v1/me").get_json()
     assert me["username"] == "org"
     assert me["roles"] == [{"role": "organizer"}]

@@ -1,0 +1,242 @@
+"""Builders that arrange a test's world: rows, competitions and entries (through the services), log-ins."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from competition.enums import Role
+from competition.extensions import db
+from competition.models import Competition, Department, Entry, RoleGrant, Staff, University, User
+from competition.services import competitions, registration
+
+PASSWORD = "Correct-Horse-42"
+# A competition's life cycle after "draft", one step at a time.
+STEPS = ("registration_open", "registration_closed", "scoring", "published")
+
+
+# --- rows ---------------------------------------------------------------------------------------------------
+
+
+class Factory:
+    """Builds rows directly (commits each), for arranging a test's world."""
+
+    def university(self, code: str = "ZJU", name: str | None = None) -> University:
+        university = University(code=code, name=name or f"{code} 大学")
+        db.session.add(university)
+        db.session.commit()
+        return university
+
+    def department(self, university: University, name: str = "计算机学院") -> Department:
+        existing = db.session.query(Department).filter_by(university_id=university.id, name=name).first()
+        if existing:
+            return existing
+        department = Department(university=university, name=name)
+        db.session.add(department)
+        db.session.commit()
+        return department
+
+    def staff(
+        self,
+        university: University,
+        staff_no: str = "0001",
+        name: str = "张三",
+        *,
+        department: str = "计算机学院",
+        category: str = "teaching_research",
+        active: bool = True,
+        birth_date: date | None = date(1990, 5, 1),
+        gender: str | None = "male",
+    ) -> Staff:
+        member = Staff(
+            university=university,
+            staff_no=staff_no,
+            name=name,
+            department=self.department(university, department),
+            category=category,
+            active=active,
+            birth_date=birth_date,
+            gender=gender,
+        )
+        db.session.add(member)
+        db.session.commit()
+        return member
+
+    def user(
+        self,
+        username: str,
+        role: str | Role,
+        university: University | None = None,
+        staff: Staff | None = None,
+        password: str = PASSWORD,
+    ) -> User:
+        user = User(
+            username=username,
+            display_name=username,
+            roles=[RoleGrant(role=str(role), university=university, staff=staff)],
+        )
+        user.set_password(password, method="pbkdf2:sha256:1000")
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+
+def user(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def staff(staff_no: str) -> Staff:
+    return db.session.scalar(select(Staff).where(Staff.staff_no == staff_no))
+
+
+def _account(who: str | User) -> User:
+    return user(who) if isinstance(who, str) else who
+
+
+# --- competitions -------------------------------------------------------------------------------------------
+
+
+def in_days(days: float) -> str:
+    """The moment ``days`` from now (negative: ago), to the minute, in ISO form with its UTC offset."""
+    return (datetime.now(UTC) + timedelta(days=days)).replace(second=0, microsecond=0).isoformat()
+
+
+def competition_body(**overrides) -> dict:
+    """A valid competition body as the API takes it: a provincial teaching contest for teaching staff, no age
+    limit and no quota, open since yesterday for ten more days, groups 文科组 and 理科组, one round of one
+    criterion. ``overrides`` replace keys."""
+    body = {
+        "name": "2026年青年教师教学竞赛",
+        "kind": "teaching",
+        "level": "provincial",
+        "year": 2026,
+        "eligible_categories": ["teaching_research"],
+        "max_age": None,
+        "age_reference_date": None,
+        "registration_opens": in_days(-1),
+        "registration_closes": in_days(10),
+        "quota_per_university": None,
+        "anonymous_judging": True,
+        "requires_materials": False,
+        "groups": [{"name": "文科组"}, {"name": "理科组"}],
+        "rounds": [{"name": "课堂教学", "weight": 1, "criteria": [{"name": "教学内容", "max_score": 100}]}],
+    }
+    body.update(copy.deepcopy(overrides))  # a shared constant among the overrides stays untouched
+    return body
+
+
+def advance(competition: Competition, status: str, *, by: str | User = "org") -> Competition:
+    """Move ``competition`` forward one audited step at a time, as ``by`` would, up to ``status``; commits."""
+    path = ("draft", *STEPS)
+    current, target = path.index(competition.status), path.index(status)
+    if target < current:
+        raise ValueError(f"a competition never goes back ({competition.status} → {status})")
+    account = _account(by)
+    for step in path[current + 1 : target + 1]:
+        competitions.transition(competition=competition, to=step, by=account)
+    db.session.commit()
+    return competition
+
+
+def make_competition(
+    *, status: str = "registration_open", by: str | User = "org", **overrides
+) -> Competition:
+    """``competition_body(**overrides)`` set up by ``by`` (a username or a user) through the services and
+    moved step by step to ``status``; committed."""
+    competition = competitions.create_competition(data=competition_body(**overrides), by=_account(by))
+    return advance(competition, status, by=by)
+
+
+# --- entries ------------------------------------------------------------------------------------------------
+
+
+def approve_entry(entry: Entry, *, by: str | User = "org") -> Entry:
+    """Approve a pending entry through the service (within the quota, audited); commits."""
+    registration.approve(entry=entry, by=_account(by))
+    db.session.commit()
+    return entry
+
+
+def make_entry(
+    competition: Competition,
+    staff: Staff,
+    *,
+    group: int = 0,
+    status: str = "pending",
+    draw_no: int | None = None,
+    by: str | User = "org",
+) -> Entry:
+    """``staff`` registered by ``by`` in the ``group``-th group through the services (eligibility checked,
+    audited as in real use), then approved by ``by`` when ``status`` is "approved"; ``draw_no`` is then set as
+    a draw would set it. Committed."""
+    if status not in ("pending", "approved"):
+        raise ValueError(f"make_entry makes pending or approved entries, not {status!r}")
+    if draw_no is not None and status != "approved":
+        raise ValueError("only an approved entry is drawn")
+    account = _account(by)
+    entry = registration.register(
+        competition=competition, group_id=competition.groups[group].id, staff=staff, by=account
+    )
+    if status == "approved":
+        registration.approve(entry=entry, by=account)
+    if draw_no is not None:
+        entry.draw_no = draw_no
+    db.session.commit()
+    return entry
+
+
+# Judging (make_judge, make_sheet) will come here.
+
+
+# --- log-ins ------------------------------------------------------------------------------------------------
+
+
+def csrf_token(client) -> str:
+    return client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
+
+
+def login_as(client, username: str, password: str = PASSWORD) -> str:
+    """Log in through the log-in page's form; returns the CSRF token to send with later form posts."""
+    token = csrf_token(client)
+    response = client.post(
+        "/auth/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return token
+
+
+def post_api_login(client, username: str, password: str = PASSWORD, *, token: str | None = None, **headers):
+    """POST the API log-in with a CSRF token (a fresh one unless given); the response, whatever it is."""
+    return client.post(
+        "/api/v1/auth/login",
+        json={"username": username, "password": password},
+        headers={"X-CSRFToken": token if token is not None else csrf_token(client), **headers},
+    )
+
+
+def api_login_as(client, username: str, password: str = PASSWORD) -> str:
+    """Log in through the API; returns the CSRF token to send with later writes."""
+    token = csrf_token(client)
+    response = post_api_login(client, username, password, token=token)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return token
+
+
+class Api:
+    """A test client logged in as one user through the API, sending the CSRF token with every write."""
+
+    def __init__(self, app, username: str):
+        self.username = username
+        self.client = app.test_client()
+        self.token = api_login_as(self.client, username)
+
+    def get(self, path: str, **params):
+        return self.client.get("/api/v1" + path, query_string=params)
+
+    def post(self, path: str, json=None, **headers):
+        return self.client.post("/api/v1" + path, json=json, headers={"X-CSRFToken": self.token, **headers})
+
+    def put(self, path: str, json=None, **headers):
+        return self.client.put("/api/v1" + path, json=json, headers={"X-CSRFToken": self.token, **headers})
