@@ -72,8 +72,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from . import errors_web, i18n, security, templating
+    from . import errors_web, i18n, security, templating, transaction
 
+    transaction.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)

@@ -26,8 +26,6 @@ def configure_engine(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             if engine.url.database:
-                from pathlib import Path
-
                 Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
@@ -52,3 +50,13 @@ def _unlink_committed(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_rolled_back(session: Session) -> None:
     session.info.pop(_UNLINK, None)
+
+
+# Ids and counts are 32-bit integer columns: a larger number from a URL or a body must not reach the database
+# (PostgreSQL refuses it with an error, which would be a 500).
+MAX_INT = 2**31 - 1
+
+
+def is_db_int(value: object) -> bool:
+    """A whole number that fits the database's integer columns (``True`` is not a number here)."""
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_INT <= value <= MAX_INT

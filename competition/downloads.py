@@ -1,6 +1,8 @@
-"""File responses shared by the pages and the API: a stored material as a private attachment."""
+"""File responses shared by the pages and the API: a stored material, an Excel workbook."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from flask import Response, send_file
 from flask_babel import gettext as _
@@ -8,6 +10,8 @@ from flask_babel import gettext as _
 from .errors import NotFound
 from .models import EntryMaterial
 from .services import materials
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def material_response(material: EntryMaterial) -> Response:
@@ -23,3 +27,15 @@ def material_response(material: EntryMaterial) -> Response:
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def xlsx_response(data: bytes, filename: str) -> Response:
+    """An Excel workbook saved as ``filename`` (UTF-8 names allowed), never cached: it holds personal data."""
+    return Response(
+        data,
+        mimetype=XLSX_MIMETYPE,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+            "Cache-Control": "no-store",
+        },
+    )

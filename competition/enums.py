@@ -61,3 +61,17 @@ class RoundMode(StrEnum):
 class FinalMode(StrEnum):
     WEIGHTED = "weighted"
     LAST_ROUND = "last_round"
+
+
+# Named sets. A StrEnum member hashes and compares as its value, so a plain string read from the database is
+# found in them: ``"pending" in STANDING_ENTRY_STATUSES``.
+
+STANDING_ENTRY_STATUSES = frozenset({EntryStatus.PENDING, EntryStatus.APPROVED})
+"""Entries that still stand and can change (approved, rejected, withdrawn, get files); others are settled."""
+
+DECIDING_STATUSES = frozenset({CompetitionStatus.REGISTRATION_OPEN, CompetitionStatus.REGISTRATION_CLOSED})
+"""A competition in these states takes decisions on entries and changes of their files; scoring ends both."""
+
+SCORING_STATUSES = frozenset({CompetitionStatus.SCORING})
+"""A competition in these states accepts score sheets."""
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from .errors import ServiceError
 
@@ -57,3 +58,11 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+
+def fetch_page(stmt, page: PageRequest | None) -> Page:
+    """Run ``stmt`` for one page of rows, with the total count of all of them."""
+    from .extensions import db
+
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    return page_of(list(db.session.scalars(paginate(stmt, page))), total, page)

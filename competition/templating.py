@@ -10,6 +10,8 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from . import permissions
+from .domain.lifecycle import accepts_decisions
+from .enums import STANDING_ENTRY_STATUSES
 from .labels import CATEGORY_LABELS, GENDER_LABELS, ROLE_LABELS, label
 
 
@@ -48,6 +50,11 @@ def init_app(app: Flask) -> None:
         category=lambda v: label(CATEGORY_LABELS, v),
         gender=lambda v: label(GENDER_LABELS, v),
         role=lambda v: label(ROLE_LABELS, v),
+    )
+    # The named sets of enums.py and domain.lifecycle, so templates do not write them out again.
+    app.jinja_env.globals.update(
+        accepts_decisions=accepts_decisions,
+        is_standing=lambda status: status in STANDING_ENTRY_STATUSES,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -5,24 +5,23 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
 
 from ..enums import Role
-from ..errors import Forbidden, NotFound, ServiceError
-from ..extensions import db
+from ..errors import ServiceError
 from ..labels import ROLE_LABELS
-from ..models import AuditLog, RoleGrant, Staff, University, User
 from ..pagination import page_request
 from ..permissions import (
     can_create_users,
     can_grant,
+    can_read_audit_log,
     is_organizer,
+    require,
     role_required,
-    university_ids,
     visible_universities,
 )
-from ..services import accounts, organisation
+from ..services import accounts, audit, organisation, staff
+from ..transaction import discard
 from . import bp
 from .forms import UniversityForm, UserForm
 
@@ -37,30 +36,16 @@ def universities():
                 code=form.code.data, name=form.name.data, by=current_user
             )
         except ServiceError as error:
+            discard()
             flash(error.message, "danger")
             for detail in error.details:
                 getattr(form, detail.get("field", ""), form.code).errors.append(detail["message"])
         else:
-            db.session.commit()
             flash(_("University %(name)s created.", name=university.name), "success")
             return redirect(url_for("admin.universities"))
-    counts = dict(
-        db.session.execute(
-            select(Staff.university_id, func.count())
-            .where(Staff.active.is_(True))
-            .group_by(Staff.university_id)
-        ).all()
-    )
-    rows = db.session.scalars(select(University).order_by(University.code)).all()
+    rows = visible_universities(current_user)  # an organizer's: all of them
+    counts = staff.active_counts([u.id for u in rows])
     return render_template("admin/universities.html", form=form, universities=rows, counts=counts)
-
-
-def _users_in_scope():
-    stmt = select(User).order_by(User.username)
-    if not is_organizer(current_user):
-        mine = university_ids(current_user, Role.UNIVERSITY_ADMIN) or {-1}
-        stmt = stmt.where(User.id.in_(select(RoleGrant.user_id).where(RoleGrant.university_id.in_(mine))))
-    return stmt
 
 
 def _user_form() -> UserForm:
@@ -78,8 +63,7 @@ def _user_form() -> UserForm:
 @bp.route("/users", methods=["GET", "POST"])
 @login_required
 def users():
-    if not can_create_users(current_user):
-        raise Forbidden(_("You are not allowed to do this."))
+    require(can_create_users(current_user))
     form = _user_form()
     if form.validate_on_submit():
         spec = accounts.RoleSpec(
@@ -96,49 +80,35 @@ def users():
                 by=current_user,
             )
         except ServiceError as error:
+            discard()
             flash(error.message, "danger")
             for detail in error.details:
                 field = getattr(form, detail.get("field", ""), None) or form.role
                 field.errors.append(detail["message"])
         else:
-            db.session.commit()
             flash(_("Account %(u)s created.", u=user.username), "success")
             return redirect(url_for("admin.users"))
-    stmt = _users_in_scope()
     q = (request.args.get("q") or "").strip()
-    if q:
-        stmt = stmt.where(
-            or_(User.username.contains(q, autoescape=True), User.display_name.contains(q, autoescape=True))
-        )
-    role = request.args.get("role")
-    if role in set(Role):
-        stmt = stmt.where(User.id.in_(select(RoleGrant.user_id).where(RoleGrant.role == role)))
+    role = request.args.get("role") if request.args.get("role") in set(Role) else None
     page = page_request(request.args)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.offset(page.offset).limit(page.per_page)).all()
-    return render_template("admin/users.html", form=form, users=rows, total=total, page=page, q=q, role=role)
+    found = accounts.list_users(user=current_user, q=q or None, role=role, page=page)
+    return render_template(
+        "admin/users.html", form=form, users=found.items, total=found.total, page=page, q=q, role=role
+    )
 
 
 @bp.post("/users/<int:user_id>/reset-password")
 @login_required
 def reset_password(user_id: int):
-    user = db.session.scalar(_users_in_scope().where(User.id == user_id))
-    if user is None:
-        raise NotFound(_("No such account."))
+    user = accounts.user_in_reach(user_id, current_user)
     password = accounts.reset_password(user=user, by=current_user)
-    db.session.commit()
     return render_template("admin/password_issued.html", user=user, password=password)
 
 
 @bp.get("/audit")
 @login_required
 def audit_log():
-    if not can_create_users(current_user):
-        raise Forbidden(_("You are not allowed to do this."))
-    stmt = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
-    if not is_organizer(current_user):
-        stmt = stmt.where(AuditLog.university_id.in_(university_ids(current_user, Role.UNIVERSITY_ADMIN)))
+    require(can_read_audit_log(current_user))
     page = page_request(request.args)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.offset(page.offset).limit(page.per_page)).all()
-    return render_template("admin/audit.html", entries=rows, total=total, page=page)
+    found = audit.list_entries(user=current_user, page=page)
+    return render_template("admin/audit.html", entries=found.items, total=found.total, page=page)

@@ -8,10 +8,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from ..errors import ServiceError, Unauthorized
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..services import accounts, audit
 from . import bp
-from .common import json_body, user_dict
+from .common import json_body
+from .serialise import user_dict
 
 
 @bp.get("/auth/csrf")
@@ -31,7 +32,6 @@ def login():
         raise Unauthorized(_("Wrong username or password."), code="invalid_credentials")
     login_user(user)
     audit.record("user.login", by=user, object_type="user", object_id=user.id)
-    db.session.commit()
     return jsonify(user_dict(user))
 
 

@@ -6,40 +6,29 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..enums import PostCategory, Role
-from ..errors import Forbidden, ServiceError, ValidationFailed
-from ..extensions import db
+from ..args import year_arg
+from ..enums import PostCategory
+from ..errors import ValidationFailed
 from ..pagination import page_request
-from ..permissions import is_organizer, managed_university_or_404, university_ids, visible_universities
+from ..permissions import (
+    can_manage_any_university,
+    is_organizer,
+    managed_university_or_404,
+    owned_universities,
+    require,
+)
 from ..services import coverage, participations
-from ..services.roster import local_today
 from . import bp
-from .common import page_dict, staff_dict, uploaded_file
-
-
-def year_arg() -> int:
-    value = request.args.get("year")
-    if value in (None, ""):
-        return local_today().year
-    try:
-        year = int(value)
-    except ValueError:
-        raise ServiceError(_("year must be a whole number."), code="bad_request") from None
-    if not 2000 <= year <= 2100:
-        raise ServiceError(_("year must be a whole number."), code="bad_request")
-    return year
+from .common import uploaded_file
+from .serialise import page_dict, staff_dict
 
 
 @bp.get("/coverage")
 @login_required
 def province_coverage():
-    if is_organizer(current_user):
-        universities = None
-    elif university_ids(current_user, Role.UNIVERSITY_ADMIN):
-        mine = university_ids(current_user, Role.UNIVERSITY_ADMIN)
-        universities = [u for u in visible_universities(current_user) if u.id in mine]
-    else:
-        raise Forbidden(_("You are not allowed to do this."))
+    require(can_manage_any_university(current_user))
+    # Organizers see every university (None); a union admin their own.
+    universities = None if is_organizer(current_user) else owned_universities(current_user)
     return jsonify(coverage.province_coverage(year=year_arg(), universities=universities))
 
 
@@ -75,5 +64,4 @@ def import_participations(code: str):
     created = participations.import_participations(
         university=university, data=upload.read(), filename=upload.filename, by=current_user
     )
-    db.session.commit()
     return jsonify({"created": created})

@@ -6,14 +6,14 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..enums import PostCategory, Role
+from ..enums import ImportMode, PostCategory, Role
 from ..errors import ValidationFailed
-from ..extensions import db
 from ..pagination import page_request
 from ..permissions import managed_university_or_404, role_required, visible_universities
 from ..services import organisation, roster, staff
 from . import bp
-from .common import json_body, page_dict, parse_bool, staff_dict, university_dict, uploaded_file
+from .common import json_body, parse_bool, uploaded_file
+from .serialise import page_dict, staff_dict, university_dict
 
 
 @bp.get("/universities")
@@ -29,7 +29,6 @@ def create_university():
     # A value that is not text is as invalid as a missing one: the service lists it with its field.
     code, name = (v if isinstance(v, str) else "" for v in (body.get("code"), body.get("name")))
     university = organisation.create_university(code=code, name=name, by=current_user)
-    db.session.commit()
     return jsonify(university_dict(university)), 201
 
 
@@ -42,11 +41,10 @@ def import_roster(code: str):
         university=university,
         data=upload.read(),
         filename=upload.filename,
-        mode=request.form.get("mode", "merge"),
+        mode=request.form.get("mode", ImportMode.MERGE),
         dry_run=bool(parse_bool(request.form.get("dry_run"), field="dry_run", default=False)),
         by=current_user,
     )
-    db.session.commit()
     return jsonify(result.to_dict())
 
 

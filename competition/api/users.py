@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..errors import Forbidden, ValidationFailed
-from ..extensions import db
 from ..permissions import can_create_users
 from ..services.accounts import RoleSpec, create_user
 from . import bp
-from .common import json_body, user_dict
+from .common import json_body
+from .serialise import user_dict
 
 
 def _is_role_object(r) -> bool:
@@ -54,5 +54,4 @@ def create_user_account():
         roles=_role_specs(body.get("roles")),
         by=current_user,
     )
-    db.session.commit()
     return jsonify(user_dict(user)), 201

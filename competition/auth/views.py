@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import ValidationFailed
-from ..extensions import db, limiter
+from ..extensions import limiter
+from ..feedback import flash_refusal
 from ..services import accounts, audit
 from . import bp
 from .forms import LoginForm, PasswordForm
@@ -38,7 +39,6 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             audit.record("user.login", by=user, object_type="user", object_id=user.id)
-            db.session.commit()
             if user.must_change_password:
                 flash(_("Please choose your own password before you go on."), "warning")
                 return redirect(url_for("auth.change_password"))
@@ -61,9 +61,8 @@ def change_password():
         try:
             accounts.change_password(user=current_user, current=form.current.data, new=form.new.data)
         except ValidationFailed as error:
-            flash(error.message, "danger")
+            flash_refusal(error.message)
         else:
-            db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from werkzeug.datastructures import MultiDict
 
+from ..enums import CompetitionKind, CompetitionLevel, FinalMode, RoundMode
 from .words import FIELD_LABELS, ITEM_LABELS
 
 SIMPLE = (
@@ -37,7 +38,7 @@ DEFAULT_SCORING = {
     "trim_lowest": 1,
     "trim_min_judges": 5,
     "decimals": 2,
-    "final": "weighted",
+    "final": FinalMode.WEIGHTED,
     "anomaly_threshold": 0.10,
 }
 DEFAULT_AWARDS = [
@@ -79,7 +80,7 @@ def state_from_form(form: MultiDict) -> dict:
         criteria = _rows(form, f"{prefix}-criteria", ("name", "max_score", "description"))
         row = {"name": _text(form, f"{prefix}-name"), "weight": _text(form, f"{prefix}-weight")}
         if row["name"] or row["weight"] or criteria:
-            row["mode"] = _text(form, f"{prefix}-mode") or "queue"
+            row["mode"] = _text(form, f"{prefix}-mode") or RoundMode.QUEUE
             row["criteria"] = criteria
             state["rounds"].append(row)
     state["scoring"] = {key: _text(form, f"scoring-{key}") for key in SCORING}
@@ -105,7 +106,7 @@ def _or_none(value: str) -> str | None:
 
 
 def body_from_state(state: dict) -> dict:
-    school = state["level"] != "provincial"
+    school = state["level"] != CompetitionLevel.PROVINCIAL
     return {
         "name": state["name"],
         "description": state["description"],
@@ -183,7 +184,7 @@ def state_from_body(body: dict) -> dict:
         {
             "name": _str(r.get("name")),
             "weight": percent_text(r.get("weight")),
-            "mode": r.get("mode") or "queue",
+            "mode": r.get("mode") or RoundMode.QUEUE,
             "criteria": [
                 {
                     "name": _str(c.get("name")),
@@ -214,9 +215,9 @@ def blank_body(*, year: int, level: str, university: str | None, today: date) ->
     return {
         "name": "",
         "description": "",
-        "kind": "teaching",
+        "kind": CompetitionKind.TEACHING,
         "level": level,
-        "university": university if level == "school" else None,
+        "university": university if level == CompetitionLevel.SCHOOL else None,
         "year": year,
         "eligible_categories": [],
         "registration_opens": opens.isoformat(timespec="minutes"),
@@ -224,7 +225,9 @@ def blank_body(*, year: int, level: str, university: str | None, today: date) ->
         "anonymous_judging": True,
         "requires_materials": False,
         "groups": [{"name": ""}],
-        "rounds": [{"name": "", "weight": 1, "mode": "queue", "criteria": [{"name": "", "max_score": None}]}],
+        "rounds": [
+            {"name": "", "weight": 1, "mode": RoundMode.QUEUE, "criteria": [{"name": "", "max_score": None}]}
+        ],
         "scoring": dict(DEFAULT_SCORING),
         "awards": DEFAULT_AWARDS,
     }

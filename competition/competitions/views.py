@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from ..args import choice_arg, int_arg
+from ..clock import local_today
 from ..domain import lifecycle
-from ..enums import Role
-from ..errors import Conflict, Forbidden, ServiceError, ValidationFailed
-from ..extensions import db
-from ..models import Competition, University
-from ..permissions import can_manage_any_university, is_organizer, university_ids, visible_universities
-from ..services import competition_templates, competitions, registration
+from ..enums import CompetitionKind, CompetitionLevel
+from ..errors import Conflict, ValidationFailed
+from ..feedback import error_text, flash_refusal
+from ..models import Competition
+from ..permissions import (
+    can_decide,
+    can_manage_competition,
+    can_see_entries,
+    can_set_up_competitions,
+    is_organizer,
+    managed_competition,
+    owned_universities,
+    require,
+    visible_competition,
+    visible_universities,
+)
+from ..services import competition_templates, competitions
 from . import bp, formdata
 from .words import NEXT_STEP, STATUS_LABELS, TRANSITION_DONE, template_words
 
@@ -25,57 +35,31 @@ from .words import NEXT_STEP, STATUS_LABELS, TRANSITION_DONE, template_words
 def _words() -> dict:
     return {
         **template_words(),
-        "can_manage": competitions.can_manage,
-        "can_decide": registration.can_decide,
+        "can_manage": can_manage_competition,
+        "can_decide": can_decide,
     }
 
 
-def _today() -> date:
-    return datetime.now(competitions.local_zone()).date()
-
-
-def _int_arg(name: str) -> int | None:
-    value = (request.args.get(name) or "").strip()
-    return int(value) if value.isdigit() else None
-
-
-def _choice_arg(name: str, choices) -> str | None:
-    value = request.args.get(name)
-    return value if value in choices else None
-
-
 def _require_creator() -> None:
-    if not can_manage_any_university(current_user):
-        raise Forbidden(_("Only organizers and university union admins set up competitions."))
-
-
-def _owner_universities() -> list[University]:
-    """Universities whose school-level competitions the user may set up."""
-    if is_organizer(current_user):
-        return visible_universities(current_user)
-    mine = university_ids(current_user, Role.UNIVERSITY_ADMIN)
-    return [u for u in visible_universities(current_user) if u.id in mine]
-
-
-def _error_text(error: ServiceError) -> str:
-    """The service's message and, where they add something, its details."""
-    extra = [d["message"] for d in error.details if d.get("message") and d["message"] not in error.message]
-    return " ".join([error.message, *extra])
+    require(
+        can_set_up_competitions(current_user),
+        _("Only organizers and university union admins set up competitions."),
+    )
 
 
 @bp.get("/")
 @login_required
 def list_competitions():
     filters = competitions.CompetitionFilters(
-        year=_int_arg("year"),
-        level=_choice_arg("level", ("school", "provincial")),
-        kind=_choice_arg("kind", ("teaching", "drill")),
-        status=_choice_arg("status", STATUS_LABELS),
+        year=int_arg("year", lenient=True),
+        level=choice_arg("level", set(CompetitionLevel)),
+        kind=choice_arg("kind", set(CompetitionKind)),
+        status=choice_arg("status", STATUS_LABELS),
     )
     items = competitions.list_competitions(user=current_user, filters=filters)
     # Loads, in one query, every university a visible competition can belong to (no query per row).
     universities = visible_universities(current_user)
-    this_year = _today().year
+    this_year = local_today().year
     years = sorted(
         {*range(this_year - 4, this_year + 2), *([filters.year] if filters.year else [])}, reverse=True
     )
@@ -85,7 +69,7 @@ def list_competitions():
         filters=filters,
         years=years,
         universities=universities,
-        may_create=can_manage_any_university(current_user),
+        may_create=can_set_up_competitions(current_user),
     )
 
 
@@ -100,22 +84,22 @@ def _form_page(*, state: dict, title: str, competition: Competition | None = Non
         errors=formdata.errors_by_input(details),
         summary=formdata.error_summary(details),
         open_advanced=any(d.get("field", "").startswith("scoring") for d in details),
-        universities=_owner_universities(),
+        universities=owned_universities(current_user),
         may_choose_level=is_organizer(current_user),
     ), status
 
 
 def _start_level() -> tuple[str, str | None]:
     """Level and university chosen on the start page; a university admin always gets their own school."""
-    owners = _owner_universities()
+    owners = owned_universities(current_user)
     if is_organizer(current_user):
-        level = request.args.get("level") if request.args.get("level") in ("school", "provincial") else None
+        level = choice_arg("level", set(CompetitionLevel))
         code = request.args.get("university") or None
-        return level or "provincial", code if level == "school" else None
+        return level or CompetitionLevel.PROVINCIAL, code if level == CompetitionLevel.SCHOOL else None
     code = request.args.get("university")
     if code not in {u.code for u in owners}:
         code = owners[0].code if owners else None
-    return "school", code
+    return CompetitionLevel.SCHOOL, code
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -130,13 +114,11 @@ def new_competition():
         try:
             competition = competitions.create_competition(data=body, by=current_user)
         except ValidationFailed as error:
-            db.session.rollback()
             return _form_page(state=state, title=_("New competition"), error=error, status=422)
-        db.session.commit()
         flash(_("The competition %(name)s is saved as a draft.", name=competition.name), "success")
         return redirect(url_for(".show_competition", competition_id=competition.id))
     level, university = _start_level()
-    today = _today()
+    today = local_today()
     if template_key:
         body = competition_templates.template_body(
             template_key, year=today.year, level=level, university=university, today=today
@@ -147,25 +129,20 @@ def new_competition():
 
 
 def _start_page():
-    copyable = [
-        c
-        for c in competitions.list_competitions(user=current_user, filters=competitions.CompetitionFilters())
-        if competitions.can_manage(current_user, c)
-    ]
     return render_template(
         "competitions/new.html",
         templates=competition_templates.load_templates(str(get_locale())),
-        universities=_owner_universities(),
+        universities=owned_universities(current_user),
         may_choose_level=is_organizer(current_user),
-        copyable=copyable,
-        next_year=_today().year + 1,
+        copyable=competitions.copyable_competitions(user=current_user),
+        next_year=local_today().year + 1,
     )
 
 
 @bp.route("/<int:competition_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_competition(competition_id: int):
-    competition = competitions.get_managed(competition_id, current_user)
+    competition = managed_competition(competition_id, current_user)
     if not lifecycle.is_editable(competition.status):
         return render_template("competitions/locked.html", competition=competition), 409
     title = _("Edit %(name)s", name=competition.name)
@@ -174,9 +151,7 @@ def edit_competition(competition_id: int):
         try:
             competitions.update_competition(competition=competition, data=body, by=current_user)
         except ValidationFailed as error:
-            db.session.rollback()
             return _form_page(state=state, title=title, competition=competition, error=error, status=422)
-        db.session.commit()
         flash(_("The changes are saved."), "success")
         return redirect(url_for(".show_competition", competition_id=competition.id))
     state = formdata.state_from_body(competitions.to_spec_dict(competition))
@@ -186,21 +161,15 @@ def edit_competition(competition_id: int):
 @bp.get("/<int:competition_id>")
 @login_required
 def show_competition(competition_id: int):
-    competition = competitions.get_visible(competition_id, current_user)
-    manager = competitions.can_manage(current_user, competition)
-    quota_rows = []
-    if manager:
-        counts = competitions.staff_count_by_university(competition)
-        universities = db.session.scalars(
-            select(University).where(University.id.in_(counts)).order_by(University.code)
-        )
-        quota_rows = [{"university": u, "counts": counts[u.id]} for u in universities]
+    competition = visible_competition(competition_id, current_user)
+    manager = can_manage_competition(current_user, competition)
+    quota_rows = competitions.quota_rows(competition) if manager else []
     following = lifecycle.next_status(competition.status)
     return render_template(
         "competitions/detail.html",
         competition=competition,
         manager=manager,
-        sees_entries=manager or bool(university_ids(current_user, Role.UNIVERSITY_ADMIN)),
+        sees_entries=can_see_entries(current_user, competition),
         quota_rows=quota_rows,
         following=following,
         next_step=NEXT_STEP.get(following),
@@ -212,13 +181,12 @@ def show_competition(competition_id: int):
 @bp.post("/<int:competition_id>/transition")
 @login_required
 def transition(competition_id: int):
-    competition = competitions.get_managed(competition_id, current_user)
+    competition = managed_competition(competition_id, current_user)
     target = request.form.get("to", "")
     current = competition.status
     try:
         competitions.transition(competition=competition, to=target, by=current_user)
     except Conflict as error:
-        db.session.rollback()
         if error.code == "invalid_transition":
             following = lifecycle.next_status(current)
             message = _(
@@ -228,10 +196,9 @@ def transition(competition_id: int):
                 next=STATUS_LABELS[following] if following else "—",
             )
         else:
-            message = _error_text(error)
-        flash(message, "danger")
+            message = error_text(error)
+        flash_refusal(message)
     else:
-        db.session.commit()
         flash(str(TRANSITION_DONE[target]), "success")
     return redirect(url_for(".show_competition", competition_id=competition_id))
 
@@ -244,10 +211,8 @@ def _copy(source: Competition, back: str):
     try:
         copy = competitions.copy_competition(source=source, year=int(year), by=current_user)
     except ValidationFailed as error:
-        db.session.rollback()
-        flash(_("The copy was not made: %(reason)s", reason=_error_text(error)), "danger")
+        flash_refusal(_("The copy was not made: %(reason)s", reason=error_text(error)))
         return redirect(back)
-    db.session.commit()
     flash(
         _(
             "Copied as the draft %(name)s. Check the dates and the groups before opening registration.",
@@ -261,7 +226,7 @@ def _copy(source: Competition, back: str):
 @bp.post("/<int:competition_id>/copy")
 @login_required
 def copy_competition(competition_id: int):
-    source = competitions.get_managed(competition_id, current_user)
+    source = managed_competition(competition_id, current_user)
     return _copy(source, url_for(".show_competition", competition_id=competition_id))
 
 
@@ -273,5 +238,5 @@ def copy_chosen():
     if not source_id.isdigit():
         flash(_("Choose the competition to copy."), "danger")
         return redirect(url_for(".new_competition"))
-    source = competitions.get_managed(int(source_id), current_user)
+    source = managed_competition(int(source_id), current_user)
     return _copy(source, url_for(".new_competition"))

@@ -6,67 +6,69 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from ..labels import STATUS_LABELS  # shared with the services' messages
+from .. import labels
+from ..enums import CompetitionLevel, CompetitionStatus, EntryStatus, FinalMode, RoundMode
+from ..labels import KIND_LABELS, STATUS_LABELS  # shared with the services' messages and other pages
 
 STATUS_ICONS = {
-    "draft": "pencil-square",
-    "registration_open": "door-open",
-    "registration_closed": "door-closed",
-    "scoring": "clipboard-check",
-    "published": "megaphone",
+    CompetitionStatus.DRAFT: "pencil-square",
+    CompetitionStatus.REGISTRATION_OPEN: "door-open",
+    CompetitionStatus.REGISTRATION_CLOSED: "door-closed",
+    CompetitionStatus.SCORING: "clipboard-check",
+    CompetitionStatus.PUBLISHED: "megaphone",
 }
 # The button that moves a competition on, and what pressing it does (every step is irreversible).
 NEXT_STEP = {
-    "registration_open": (
+    CompetitionStatus.REGISTRATION_OPEN: (
         _l("Open registration"),
         _l(
             "Open registration: eligible staff can register within the registration window. "
             "Once it is open, the groups, rounds and rubric can no longer be changed."
         ),
     ),
-    "registration_closed": (
+    CompetitionStatus.REGISTRATION_CLOSED: (
         _l("Close registration"),
         _l(
             "Close registration: nobody can register or withdraw any more. Pending entries can still be "
             "approved or rejected, and the order of appearance can be drawn."
         ),
     ),
-    "scoring": (
+    CompetitionStatus.SCORING: (
         _l("Start scoring"),
         _l(
             "Start scoring: judges receive their score sheets. Every approved entry must have its draw "
             "number; the draw can no longer be repeated and entries no longer approved or rejected."
         ),
     ),
-    "published": (
+    CompetitionStatus.PUBLISHED: (
         _l("Publish the results"),
         _l("Publish the results: staff and the public see the scores, ranks and awards."),
     ),
 }
 TRANSITION_DONE = {
-    "registration_open": _l("Registration is open."),
-    "registration_closed": _l("Registration is closed. You can now draw the order of appearance."),
-    "scoring": _l("Scoring has started."),
-    "published": _l("The results are published."),
+    CompetitionStatus.REGISTRATION_OPEN: _l("Registration is open."),
+    CompetitionStatus.REGISTRATION_CLOSED: _l(
+        "Registration is closed. You can now draw the order of appearance."
+    ),
+    CompetitionStatus.SCORING: _l("Scoring has started."),
+    CompetitionStatus.PUBLISHED: _l("The results are published."),
 }
-ENTRY_STATUS_LABELS = {
-    "pending": _l("Pending"),
-    "approved": _l("Approved"),
-    "rejected": _l("Rejected"),
-    "withdrawn": _l("Withdrawn"),
-}
+ENTRY_STATUS_LABELS = labels.ENTRY_DECISION_LABELS  # the organizers' words (staff read ENTRY_STATUS_LABELS)
 ENTRY_STATUS_ICONS = {
-    "pending": "hourglass-split",
-    "approved": "check-circle",
-    "rejected": "x-circle",
-    "withdrawn": "arrow-counterclockwise",
+    EntryStatus.PENDING: "hourglass-split",
+    EntryStatus.APPROVED: "check-circle",
+    EntryStatus.REJECTED: "x-circle",
+    EntryStatus.WITHDRAWN: "arrow-counterclockwise",
 }
-KIND_LABELS = {"teaching": _l("Teaching contest"), "drill": _l("Job-skill drill")}
-LEVEL_LABELS = {"school": _l("School level"), "provincial": _l("Provincial level")}
-MODE_LABELS = {"queue": _l("Queue: judges score in draw order"), "live": _l("Live: one contestant on stage")}
+# The competition pages say "Provincial level" where the registration pages say "Provincial".
+LEVEL_LABELS = {**labels.LEVEL_LABELS, CompetitionLevel.PROVINCIAL: _l("Provincial level")}
+MODE_LABELS = {
+    RoundMode.QUEUE: _l("Queue: judges score in draw order"),
+    RoundMode.LIVE: _l("Live: one contestant on stage"),
+}
 FINAL_LABELS = {
-    "weighted": _l("Weighted sum of the round scores"),
-    "last_round": _l("The last round's score alone"),
+    FinalMode.WEIGHTED: _l("Weighted sum of the round scores"),
+    FinalMode.LAST_ROUND: _l("The last round's score alone"),
 }
 
 # Labels of the set-up form's fields; the error summary names fields with the same words.

@@ -19,13 +19,6 @@ STATUS = {
     "bad": ("✗", _l("Far from the target")),
     "none": ("–", _l("No roster yet")),
 }
-# A staff member's entries: an icon and a word beside the colour (the same words as the registration pages).
-ENTRY_STATUS = {
-    "pending": (_l("Pending review"), "hourglass-split", "text-bg-warning"),
-    "approved": (_l("Approved"), "check-circle-fill", "text-bg-success"),
-    "rejected": (_l("Not approved"), "x-circle-fill", "text-bg-danger"),
-    "withdrawn": (_l("Withdrawn"), "box-arrow-left", "text-bg-secondary"),
-}
 
 
 def pct(value) -> str:

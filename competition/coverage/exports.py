@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_login import current_user, login_required
 
-from ..api.coverage import year_arg
+from ..args import year_arg
+from ..clock import local_today
+from ..downloads import xlsx_response
 from ..enums import PostCategory, Role
 from ..pagination import page_request
 from ..permissions import managed_university_or_404, role_required
 from ..services import coverage, report_workbooks, reports, staff
-from ..services.roster import local_today
 from . import bp
 from .views import page_context
-
-
-def xlsx_response(data: bytes, filename: str) -> Response:
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 def _filters() -> coverage.UncoveredFilters:

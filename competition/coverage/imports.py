@@ -8,14 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ..api.coverage import year_arg
+from ..args import year_arg
+from ..clock import local_today
+from ..downloads import xlsx_response
 from ..errors import ValidationFailed
-from ..extensions import db
 from ..permissions import managed_university_or_404
 from ..services import excel, participations, reports
-from ..services.roster import local_today
 from . import bp
-from .exports import xlsx_response
 from .forms import ParticipationImportForm
 from .views import page_context
 
@@ -47,9 +46,7 @@ def import_participations(code: str):
             university=university, data=data, filename=filename, by=current_user
         )
     except ValidationFailed as error:
-        db.session.rollback()
         return _page(university, form, error=error, filename=filename, status=422)
-    db.session.commit()
     if created:
         message = ngettext("%(num)d participation imported.", "%(num)d participations imported.", created)
     else:

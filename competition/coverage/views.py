@@ -9,18 +9,19 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..api.coverage import year_arg
+from ..args import year_arg
 from ..enums import Role
-from ..errors import Forbidden, NotFound, ValidationFailed
-from ..extensions import db
+from ..errors import NotFound, ValidationFailed
+from ..labels import ENTRY_STATUS_BADGES
 from ..permissions import (
     is_organizer,
+    is_university_admin,
     managed_university_or_404,
+    owned_universities,
+    require,
     role_required,
-    university_ids,
-    visible_universities,
 )
-from ..services import participations, registration, reports
+from ..services import entries, participations, reports
 from ..services import settings as settings_service
 from . import bp, charts
 from .forms import ThresholdsForm
@@ -72,10 +73,8 @@ def _province_page(year: int, form: ThresholdsForm, status: int = 200):
 def show_province():
     """Organizers see the province; a university admin is taken to their own university."""
     if not is_organizer(current_user):
-        mine = university_ids(current_user, Role.UNIVERSITY_ADMIN)
-        if not mine:
-            raise Forbidden(_("You are not allowed to do this."))
-        own = next(u for u in visible_universities(current_user) if u.id in mine)
+        require(is_university_admin(current_user))
+        own = owned_universities(current_user)[0]
         args = {k: request.args.get(k) for k in ("year", "mode")}
         return redirect(url_for("coverage.show_university", code=own.code, **args))
     return _province_page(year_arg(), _thresholds_form())
@@ -93,10 +92,8 @@ def set_thresholds():
             target=form.target.data / Decimal(100), warning=form.warning.data / Decimal(100), by=current_user
         )
     except ValidationFailed as error:
-        db.session.rollback()
         form.target.errors = [error.message]
         return _province_page(year, form, 422)
-    db.session.commit()
     flash(
         _(
             "Thresholds saved: target %(target)s, warning below %(warning)s.",
@@ -128,7 +125,7 @@ def show_university(code: str):
 @role_required(Role.STAFF)
 def show_mine():
     """A staff member's participation this year: entries in competitions and offline events."""
-    staff = registration.staff_of(current_user)
+    staff = entries.staff_of(current_user)
     if staff is None:
         raise NotFound(_("Your account is not linked to a staff record."))
     year = year_arg()
@@ -136,7 +133,7 @@ def show_mine():
         "coverage/me.html",
         staff=staff,
         mine=participations.participation_of(staff=staff, year=year),
-        entry_status=charts.ENTRY_STATUS,
+        entry_status=ENTRY_STATUS_BADGES,
         as_of=datetime.now(UTC),
         **page_context(year),
     )

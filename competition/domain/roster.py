@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from competition.enums import Gender, ImportMode, PostCategory
+
 from .roster_read import (
     FIELD_LABELS,
     OPTIONAL_FIELDS,
@@ -20,7 +22,7 @@ from .roster_read import (
 )
 from .roster_read import HEADER_ALIASES as HEADER_ALIASES  # re-exported for the docs
 
-POST_CATEGORIES = ("teaching_research", "admin_logistics", "other")
+POST_CATEGORIES = tuple(PostCategory)
 MAX_BYTES = 10 * 1024 * 1024
 MAX_LENGTHS = {"staff_no": 32, "name": 50, "department": 100, "title": 50}
 PHONE_MAX_LENGTH = 20  # characters, separators included (the column is 20 wide)
@@ -29,8 +31,8 @@ EARLIEST_BIRTH_DATE = datetime.date(1920, 1, 1)
 
 # Post-category labels, compared case-insensitively after NFKC and without spaces, "_" or "-".
 # Anything else (宇航员, or 专技岗, which could be either) is an unknown_category.
-CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
-    "teaching_research": (
+CATEGORY_ALIASES: dict[PostCategory, tuple[str, ...]] = {
+    PostCategory.TEACHING_RESEARCH: (
         "教学科研岗",
         "教学科研",
         "教研岗",
@@ -40,11 +42,11 @@ CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
         "科研岗",
         "教学",
         "科研",
-        "teaching_research",
+        PostCategory.TEACHING_RESEARCH,
         "teaching and research",
         "teaching",
     ),
-    "admin_logistics": (
+    PostCategory.ADMIN_LOGISTICS: (
         "行政后勤岗",
         "行政后勤",
         "行政",
@@ -56,16 +58,16 @@ CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
         "工勤",
         "后勤",
         "后勤岗",
-        "admin_logistics",
+        PostCategory.ADMIN_LOGISTICS,
         "admin",
         "administrative",
         "logistics",
     ),
-    "other": ("其他", "其它", "教辅", "教辅岗", "other"),
+    PostCategory.OTHER: ("其他", "其它", "教辅", "教辅岗", PostCategory.OTHER),
 }
-GENDER_ALIASES: dict[str, tuple[str, ...]] = {
-    "male": ("男", "男性", "m", "male"),
-    "female": ("女", "女性", "f", "female"),
+GENDER_ALIASES: dict[Gender, tuple[str, ...]] = {
+    Gender.MALE: ("男", "男性", "m", Gender.MALE),
+    Gender.FEMALE: ("女", "女性", "f", Gender.FEMALE),
 }
 
 
@@ -176,18 +178,18 @@ def clean_name(value: object) -> str:
     return _SPACES.sub(" ", _CJK_GAP.sub("", _cell_text(value)))
 
 
-def category_of(label: object) -> str | None:
-    """The post category for a label, or None if unknown: ``category_of("专任教师") == "teaching_research"``.
+def category_of(label: object) -> PostCategory | None:
+    """The post category of a label, or None if unknown: ``category_of("专任教师") is TEACHING_RESEARCH``.
 
     See CATEGORY_ALIASES; comparison ignores case, full-width forms, spaces, "_" and "-".
     """
     return _CATEGORY_LOOKUP.get(_label_key(_cell_text(label)))
 
 
-def gender_of(label: object) -> str | None:
-    """Map 男/男性/m/male to "male" and 女/女性/f/female to "female" (any case), else None.
+def gender_of(label: object) -> Gender | None:
+    """Map 男/男性/m/male to Gender.MALE and 女/女性/f/female to Gender.FEMALE (any case), else None.
 
-    ``gender_of("F") == "female"``, ``gender_of("未知") is None``.
+    ``gender_of("F") is Gender.FEMALE``, ``gender_of("未知") is None``.
     """
     return _GENDER_LOOKUP.get(_label_key(_cell_text(label)))
 
@@ -369,15 +371,17 @@ def parse_roster(
 # --- plan --------------------------------------------------------------------------------------------------
 
 
-def plan_roster(existing: Mapping[str, StaffSnapshot], parsed: ParseResult, mode: str) -> RosterPlan:
-    """What an import would do, keyed by 工号; mode "merge" or "replace" (ValueError otherwise, or if not ok).
+def plan_roster(
+    existing: Mapping[str, StaffSnapshot], parsed: ParseResult, mode: ImportMode | str
+) -> RosterPlan:
+    """What an import would do, keyed by 工号; mode merge or replace (ValueError otherwise, or if not ok).
 
     A new 工号 is created; a known one is updated when a compared field differs or the person is inactive
     (re-activated), else unchanged. Compared: 姓名, 部门, 岗位类别 and the optional columns the file has (a
-    file without 手机 keeps every stored phone). "replace" also deactivates active staff absent from the file:
+    file without 手机 keeps every stored phone). Replace also deactivates active staff absent from the file:
     existing {A, B (active), C (inactive)} and a file with A gives deactivate == ["B"].
     """
-    if mode not in ("merge", "replace"):
+    if mode not in tuple(ImportMode):
         raise ValueError(f"unknown import mode: {mode!r}")
     if not parsed.ok:
         raise ValueError("a roster with errors cannot be imported")
@@ -394,7 +398,7 @@ def plan_roster(existing: Mapping[str, StaffSnapshot], parsed: ParseResult, mode
         else:
             unchanged.append(row.staff_no)
     deactivate: list[str] = []
-    if mode == "replace":
+    if mode == ImportMode.REPLACE:
         listed = {row.staff_no for row in parsed.rows}
         deactivate = sorted(no for no, stored in existing.items() if stored.active and no not in listed)
     return RosterPlan(create, update, unchanged, deactivate)

@@ -56,7 +56,7 @@ class RoundSpec:
     name: str
     weight: Decimal
     criteria: tuple[CriterionSpec, ...]
-    mode: str = "queue"
+    mode: str = RoundMode.QUEUE
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class ScoringSpec:
     trim_lowest: int = 1
     trim_min_judges: int = 5
     decimals: int = 2
-    final: str = "weighted"
+    final: str = FinalMode.WEIGHTED
     anomaly_threshold: Decimal = Decimal("0.10")
 
 

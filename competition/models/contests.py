@@ -18,22 +18,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..enums import CompetitionKind, CompetitionLevel, CompetitionStatus, EntryStatus, FinalMode, RoundMode
 from ..extensions import db
 from ._base import in_list, utcnow
 from .organisation import University
 from .people import Staff
 
-STATUSES = ("draft", "registration_open", "registration_closed", "scoring", "published")
-ENTRY_STATUSES = ("pending", "approved", "rejected", "withdrawn")
-
 
 class Competition(db.Model):
     __tablename__ = "competition"
     __table_args__ = (
-        CheckConstraint(in_list("kind", ("teaching", "drill")), name="kind"),
-        CheckConstraint(in_list("level", ("school", "provincial")), name="level"),
-        CheckConstraint(in_list("status", STATUSES), name="status"),
-        CheckConstraint(in_list("final_mode", ("weighted", "last_round")), name="final_mode"),
+        CheckConstraint(in_list("kind", CompetitionKind), name="kind"),
+        CheckConstraint(in_list("level", CompetitionLevel), name="level"),
+        CheckConstraint(in_list("status", CompetitionStatus), name="status"),
+        CheckConstraint(in_list("final_mode", FinalMode), name="final_mode"),
         CheckConstraint(
             "(level = 'school' AND university_id IS NOT NULL)"
             " OR (level = 'provincial' AND university_id IS NULL)",
@@ -59,12 +57,12 @@ class Competition(db.Model):
     quota_per_university: Mapped[int | None]
     anonymous_judging: Mapped[bool] = mapped_column(default=True)
     requires_materials: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(30), default="draft")
+    status: Mapped[str] = mapped_column(String(30), default=CompetitionStatus.DRAFT.value)
     trim_highest: Mapped[int] = mapped_column(default=1)
     trim_lowest: Mapped[int] = mapped_column(default=1)
     trim_min_judges: Mapped[int] = mapped_column(default=5)
     decimals: Mapped[int] = mapped_column(default=2)
-    final_mode: Mapped[str] = mapped_column(String(20), default="weighted")
+    final_mode: Mapped[str] = mapped_column(String(20), default=FinalMode.WEIGHTED.value)
     anomaly_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 4), default=Decimal("0.10"))
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("competition.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -104,7 +102,7 @@ class Round(db.Model):
     __tablename__ = "round"
     __table_args__ = (
         UniqueConstraint("competition_id", "name"),
-        CheckConstraint(in_list("mode", ("queue", "live")), name="mode"),
+        CheckConstraint(in_list("mode", RoundMode), name="mode"),
         CheckConstraint("weight > 0 AND weight <= 1", name="weight"),
     )
 
@@ -113,7 +111,7 @@ class Round(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(default=0)
     weight: Mapped[Decimal] = mapped_column(Numeric(5, 4))
-    mode: Mapped[str] = mapped_column(String(10), default="queue")
+    mode: Mapped[str] = mapped_column(String(10), default=RoundMode.QUEUE.value)
 
     competition: Mapped[Competition] = relationship(back_populates="rounds")
     criteria: Mapped[list[Criterion]] = relationship(
@@ -168,7 +166,7 @@ class Entry(db.Model):
         # The database, not only the service, makes a double registration (two tabs at once) impossible.
         UniqueConstraint("competition_id", "staff_id"),
         UniqueConstraint("group_id", "draw_no"),
-        CheckConstraint(in_list("status", ENTRY_STATUSES), name="status"),
+        CheckConstraint(in_list("status", EntryStatus), name="status"),
         CheckConstraint("draw_no IS NULL OR draw_no >= 1", name="draw_no"),
         # Quota counts and the admin's lists: a university's entries in a competition by status.
         Index("ix_entry_competition_university_status", "competition_id", "university_id", "status"),
@@ -184,7 +182,7 @@ class Entry(db.Model):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     # Copied from the staff member so that quotas and scoping need no join.
     university_id: Mapped[int] = mapped_column(ForeignKey("university.id"))
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=EntryStatus.PENDING.value)
     reason: Mapped[str | None] = mapped_column(String(500))
     draw_no: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..domain import lifecycle
 from ..downloads import material_response
-from ..errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
-from ..extensions import db
-from ..models import Competition, Entry, Staff, User
-from ..models._base import utcnow
-from ..services import competitions, materials, registration
+from ..enums import STANDING_ENTRY_STATUSES, CompetitionStatus, EntryStatus
+from ..errors import Conflict, NotFound, ServiceError, ValidationFailed
+from ..feedback import flash_refusal
+from ..labels import ENTRY_STATUS_BADGES, KIND_LABELS, LEVEL_LABELS
+from ..models import Entry, User
+from ..permissions import (
+    can_change_materials,
+    can_withdraw,
+    is_entrant,
+    visible_competition,
+    visible_entry,
+    visible_material,
+)
+from ..services import entries, materials, registration
 from ..services.messages import refusal_message
 from . import bp
 from .forms import MaterialForm, RegisterForm
 
-KIND_LABELS = {"teaching": _l("Teaching contest"), "drill": _l("Job-skill drill")}
-LEVEL_LABELS = {"provincial": _l("Provincial"), "school": _l("School level")}
-# Every status has an icon and a word besides its colour.
-ENTRY_STATUS = {
-    "pending": (_l("Pending review"), "hourglass-split", "text-bg-warning"),
-    "approved": (_l("Approved"), "check-circle-fill", "text-bg-success"),
-    "rejected": (_l("Not approved"), "x-circle-fill", "text-bg-danger"),
-    "withdrawn": (_l("Withdrawn"), "box-arrow-left", "text-bg-secondary"),
-}
 MATERIAL_KINDS = {
     "pdf": ("PDF", "file-earmark-pdf"),
     "docx": ("Word", "file-earmark-word"),
@@ -41,20 +40,6 @@ REFUSAL_ICONS = {
     "quota": "people",
     "duplicate": "check2-all",
 }
-CHANGEABLE = ("registration_open", "registration_closed")
-
-
-@dataclass
-class Offer:
-    """A competition on the staff member's list: either they may register, or the reasons they may not."""
-
-    competition: Competition
-    entry: Entry | None = None
-    reasons: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def can_register(self) -> bool:
-        return self.entry is None and not self.reasons
 
 
 def reasons_of(refusals) -> list[tuple[str, str]]:
@@ -68,46 +53,15 @@ def reasons_of_error(error: ServiceError) -> list[tuple[str, str]]:
     return [(REFUSAL_ICONS.get(d.get("field"), "exclamation-triangle"), d["message"]) for d in error.details]
 
 
-def offers_for(user: User, staff: Staff, entries: list[Entry]) -> list[Offer]:
-    """Competitions whose registration is open now or opens soon, open now first, closing soonest first."""
-    now = utcnow()
-    # A rejected entry still stands (the rules count it as registered): show it, not "already registered".
-    standing = {e.competition_id: e for e in entries if e.status != "withdrawn"}
-    found = competitions.list_competitions(
-        user=user, filters=competitions.CompetitionFilters(status="registration_open")
-    )
-    offers = []
-    for competition in found:
-        if competition.registration_closes <= now:
-            continue
-        if competition.level == "school" and competition.university_id != staff.university_id:
-            continue  # visible through another role (an admin elsewhere), but not open to this person
-        entry = standing.get(competition.id)
-        reasons = [] if entry else reasons_of(registration.refusals_for(competition, staff))
-        offers.append(Offer(competition, entry, reasons))
-    offers.sort(key=lambda o: (o.competition.registration_opens > now, o.competition.registration_closes))
-    return offers
-
-
-def can_withdraw(entry: Entry) -> bool:
-    """As ``services.registration.withdraw`` checks: active entry, registration open and not yet closed."""
-    competition = entry.competition
-    return (
-        entry.status in registration.ACTIVE_STATUSES
-        and competition.status == "registration_open"
-        and utcnow() < competition.registration_closes
-    )
-
-
 def summary(user: User) -> dict | None:
     """For the home page: how many competitions the staff member can register for now, and their entries."""
-    staff = registration.staff_of(user) if user.is_authenticated else None
+    staff = entries.staff_of(user) if user.is_authenticated else None
     if staff is None:
         return None
-    entries = registration.my_entries(user=user)
+    mine = entries.my_entries(user=user)
     return {
-        "open": sum(1 for o in offers_for(user, staff, entries) if o.can_register),
-        "entries": sum(1 for e in entries if e.status != "withdrawn"),
+        "open": sum(1 for o in entries.offers_for(user=user, staff=staff, entries=mine) if o.registrable),
+        "entries": sum(1 for e in mine if e.status != EntryStatus.WITHDRAWN),
     }
 
 
@@ -127,10 +81,11 @@ def _labels():
     return {
         "kind_labels": KIND_LABELS,
         "level_labels": LEVEL_LABELS,
-        "entry_status": ENTRY_STATUS,
+        "entry_status": ENTRY_STATUS_BADGES,
         "material_kinds": MATERIAL_KINDS,
         "file_size": file_size,
-        "can_withdraw": can_withdraw,
+        "can_withdraw": lambda entry: can_withdraw(current_user, entry),
+        "reasons_of": reasons_of,
     }
 
 
@@ -140,26 +95,26 @@ def _labels():
 @bp.get("/")
 @login_required
 def index():
-    staff = registration.staff_of(current_user)
+    staff = entries.staff_of(current_user)
     if staff is None:
         return render_template("registration/not_staff.html")
-    entries = registration.my_entries(user=current_user)
+    mine = entries.my_entries(user=current_user)
     return render_template(
         "registration/index.html",
         staff=staff,
-        offers=offers_for(current_user, staff, entries),
-        entries=entries,
+        offers=entries.offers_for(user=current_user, staff=staff, entries=mine),
+        entries=mine,
     )
 
 
 @bp.route("/competitions/<int:competition_id>/register", methods=["GET", "POST"])
 @login_required
 def register_entry(competition_id: int):
-    staff = registration.staff_of(current_user)
+    staff = entries.staff_of(current_user)
     if staff is None:
         return render_template("registration/not_staff.html")
-    competition = competitions.get_visible(competition_id, current_user)
-    if competition.status == "draft":
+    competition = visible_competition(competition_id, current_user)
+    if competition.status == CompetitionStatus.DRAFT:
         raise NotFound(_("No such competition."))
     form = RegisterForm()
     form.group_id.choices = [(g.id, g.name) for g in competition.groups]
@@ -172,14 +127,12 @@ def register_entry(competition_id: int):
                 competition=competition, group_id=form.group_id.data, staff=staff, by=current_user
             )
         except ValidationFailed as error:
-            db.session.rollback()
             reasons = reasons_of_error(error)
         else:
-            db.session.commit()
             flash(_("Registered. Your university's union will now review your entry."), "success")
             return redirect(url_for(".show_entry", entry_id=entry.id))
     entry = registration.existing_entry(competition, staff)
-    if entry is not None and entry.status == "withdrawn":
+    if entry is not None and entry.status == EntryStatus.WITHDRAWN:
         entry = None  # may register again
     if not reasons and entry is None:
         reasons = reasons_of(registration.refusals_for(competition, staff))
@@ -190,7 +143,9 @@ def register_entry(competition_id: int):
 
 
 def _entry_page(entry: Entry, *, form: MaterialForm | None = None, problem: str | None = None):
-    may_change = materials.can_upload(current_user, entry) and entry.competition.status in CHANGEABLE
+    may_change = can_change_materials(current_user, entry) and lifecycle.accepts_decisions(
+        entry.competition.status
+    )
     return render_template(
         "registration/entry.html",
         entry=entry,
@@ -198,33 +153,30 @@ def _entry_page(entry: Entry, *, form: MaterialForm | None = None, problem: str 
         problem=problem,
         may_delete=may_change,
         may_upload=may_change
-        and entry.status in registration.ACTIVE_STATUSES
+        and entry.status in STANDING_ENTRY_STATUSES
         and len(entry.materials) < materials.MAX_FILES_PER_ENTRY,
         max_files=materials.MAX_FILES_PER_ENTRY,
-        is_own=materials.is_entrant(current_user, entry),
+        is_own=is_entrant(current_user, entry),
     )
 
 
 @bp.get("/entries/<int:entry_id>")
 @login_required
 def show_entry(entry_id: int):
-    return _entry_page(registration.get_entry(entry_id, current_user))
+    return _entry_page(visible_entry(entry_id, current_user))
 
 
 @bp.post("/entries/<int:entry_id>/withdraw")
 @login_required
 def withdraw_entry(entry_id: int):
-    entry = registration.get_entry(entry_id, current_user)
+    entry = visible_entry(entry_id, current_user)  # whoever sees it may withdraw it (``can_withdraw``)
     try:
         registration.withdraw(entry=entry, by=current_user)
-    except (Conflict, Forbidden) as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    except Conflict as error:
+        flash_refusal(error.message)
     else:
-        name = entry.competition.name
-        db.session.commit()
-        flash(_("You have withdrawn from %(name)s.", name=name), "success")
-    if registration.staff_of(current_user) is None:
+        flash(_("You have withdrawn from %(name)s.", name=entry.competition.name), "success")
+    if entries.staff_of(current_user) is None:
         return redirect(url_for(".show_entry", entry_id=entry_id))
     return redirect(url_for(".index"))
 
@@ -232,39 +184,34 @@ def withdraw_entry(entry_id: int):
 @bp.post("/entries/<int:entry_id>/materials")
 @login_required
 def upload_material(entry_id: int):
-    entry = registration.get_entry(entry_id, current_user)
+    entry = visible_entry(entry_id, current_user)  # whoever sees it may change its files
     form = MaterialForm()
     if not form.validate_on_submit():
         return _entry_page(entry, form=form), 422
     try:
         material = materials.add_material(entry=entry, upload=form.file.data, by=current_user)
-    except (ValidationFailed, Conflict, Forbidden) as error:
-        db.session.rollback()
+    except (ValidationFailed, Conflict) as error:
         problem = _("%(name)s: %(problem)s", name=form.file.data.filename, problem=error.message)
         return _entry_page(entry, form=form, problem=problem), error.status
-    name = material.original_name
-    db.session.commit()
-    flash(_("Uploaded: %(name)s", name=name), "success")
+    flash(_("Uploaded: %(name)s", name=material.original_name), "success")
     return redirect(url_for(".show_entry", entry_id=entry_id))
 
 
 @bp.get("/materials/<int:material_id>")
 @login_required
 def download_material(material_id: int):
-    return material_response(materials.get_material(material_id, current_user))
+    return material_response(visible_material(material_id, current_user))
 
 
 @bp.post("/materials/<int:material_id>/delete")
 @login_required
 def delete_material(material_id: int):
-    material = materials.get_material(material_id, current_user)
+    material = visible_material(material_id, current_user)
     entry_id, name = material.entry_id, material.original_name
     try:
         materials.remove_material(material=material, by=current_user)
-    except (Conflict, Forbidden) as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    except Conflict as error:
+        flash_refusal(error.message)
     else:
-        db.session.commit()
         flash(_("Deleted: %(name)s", name=name), "success")
     return redirect(url_for(".show_entry", entry_id=entry_id))

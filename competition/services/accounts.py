@@ -7,16 +7,18 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..database import is_db_int
 from ..enums import Role
-from ..errors import Conflict, Forbidden, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..models import RoleGrant, Staff, University, User
 from ..models._base import utcnow
-from ..permissions import can_grant
+from ..pagination import Page, PageRequest, fetch_page
+from ..permissions import can_grant, scope_users
 from . import audit
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$")
@@ -174,10 +176,9 @@ def create_staff_accounts(*, university: University, by: User) -> list[IssuedPas
     """Give every active staff member of ``university`` without an account one, with a random password.
 
     Username = university code + 工号 (e.g. ``ZJU00123``); the passwords are returned once, for the admin to
-    hand out, and only their hashes are kept; the user must change it at first log-in.
+    hand out, and only their hashes are kept; the user must change it at first log-in. Who may: those who
+    manage the university (the view loads it through ``permissions.managed_university_or_404``).
     """
-    if not can_grant(by, Role.STAFF, university.id):
-        raise Forbidden(_("You may not grant this role."))
     have_account = select(RoleGrant.staff_id).where(RoleGrant.staff_id.is_not(None))
     rows = (
         db.session.execute(
@@ -235,3 +236,30 @@ def reset_password(*, user: User, by: User) -> str:
         university_id=next((g.university_id for g in user.roles if g.university_id), None),
     )
     return password
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+def list_users(*, user: User, q: str | None, role: str | None, page: PageRequest | None) -> Page:
+    """Accounts in the user's reach (``permissions.scope_users``) by username, filtered by text and role."""
+    stmt = scope_users(select(User), user).order_by(User.username)
+    if q:
+        stmt = stmt.where(
+            or_(User.username.contains(q, autoescape=True), User.display_name.contains(q, autoescape=True))
+        )
+    if role:
+        stmt = stmt.where(User.id.in_(select(RoleGrant.user_id).where(RoleGrant.role == role)))
+    return fetch_page(stmt, page)
+
+
+def user_in_reach(user_id: int, by: User) -> User:
+    """An account ``by`` may manage; any other is a 404, as if it did not exist."""
+    user = (
+        db.session.scalar(scope_users(select(User), by).where(User.id == user_id))
+        if is_db_int(user_id)
+        else None
+    )
+    if user is None:
+        raise NotFound(_("No such account."))
+    return user

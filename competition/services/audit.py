@@ -1,9 +1,13 @@
-"""Record state changes that matter in the audit log."""
+"""Record state changes that matter in the audit log, and read it back."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from ..extensions import db
 from ..models import AuditLog, User
+from ..pagination import Page, PageRequest, fetch_page
+from ..permissions import scope_audit_log
 
 
 def record(
@@ -27,3 +31,9 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def list_entries(*, user: User, page: PageRequest | None) -> Page:
+    """The audit log in the user's scope (``permissions.scope_audit_log``), newest first."""
+    stmt = scope_audit_log(select(AuditLog), user).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    return fetch_page(stmt, page)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from ..enums import CompetitionLevel
 from ..errors import NotFound
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "competition_templates"
@@ -38,7 +39,7 @@ def template_body(key: str, *, year: int, level: str, university: str | None, to
         raise NotFound(_("No such template."))
     body = json.loads(json.dumps(template.spec))
     reference = body.pop("age_reference", None)
-    body.update(year=year, level=level, university=university if level == "school" else None)
+    body.update(year=year, level=level, university=university if level == CompetitionLevel.SCHOOL else None)
     if body.get("max_age") and reference:
         month, day = (int(x) for x in reference.split("-"))
         body["age_reference_date"] = date(year, month, day).isoformat()

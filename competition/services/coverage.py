@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, case, cast, extract, func, literal, select, union, union_all
 
 from ..domain.coverage import rate
-from ..enums import PostCategory
+from ..enums import CompetitionLevel, EntryStatus, PostCategory
 from ..extensions import db
 from ..models import Competition, Department, Entry, OfflineParticipation, Staff, University
 from ..pagination import Page, PageRequest
@@ -34,7 +34,7 @@ def _year_competitions(year: int):
 def covered_ids(year: int, university_id: int | None = None):
     """The staff ids with a counted participation in ``year`` (distinct), optionally of one university."""
     entries = select(Entry.staff_id.label("staff_id")).where(
-        Entry.status == "approved", Entry.competition_id.in_(_year_competitions(year))
+        Entry.status == EntryStatus.APPROVED, Entry.competition_id.in_(_year_competitions(year))
     )
     offline = select(OfflineParticipation.staff_id.label("staff_id")).where(OfflineParticipation.year == year)
     if university_id is not None:
@@ -117,7 +117,7 @@ def _departments(university: University, year: int) -> list[dict]:
 def _trend(university_id: int | None, year: int) -> list[dict]:
     """Cumulative covered staff at the end of each month, counting each person from their first month."""
     entries = select(Entry.staff_id.label("staff_id"), _month(Entry.approved_at, year).label("month")).where(
-        Entry.status == "approved", Entry.competition_id.in_(_year_competitions(year))
+        Entry.status == EntryStatus.APPROVED, Entry.competition_id.in_(_year_competitions(year))
     )
     offline = select(
         OfflineParticipation.staff_id.label("staff_id"),
@@ -201,7 +201,7 @@ def competitions_of_year(*, university: University, year: int) -> list[dict]:
     """The year's competitions open to this university, with its approved participants in each."""
     counts = (
         select(Entry.competition_id, func.count().label("n"))
-        .where(Entry.university_id == university.id, Entry.status == "approved")
+        .where(Entry.university_id == university.id, Entry.status == EntryStatus.APPROVED)
         .group_by(Entry.competition_id)
         .subquery()
     )
@@ -210,7 +210,7 @@ def competitions_of_year(*, university: University, year: int) -> list[dict]:
         .outerjoin(counts, counts.c.competition_id == Competition.id)
         .where(
             Competition.year == year,
-            (Competition.level == "provincial") | (Competition.university_id == university.id),
+            (Competition.level == CompetitionLevel.PROVINCIAL) | (Competition.university_id == university.id),
         )
         .order_by(Competition.registration_opens)
     )

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..domain.draw import draw_order, new_seed
+from ..enums import CompetitionStatus, EntryStatus
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..models import Competition, DrawRecord, Entry, User
@@ -18,7 +19,7 @@ def run_draw(*, competition: Competition, by: User, seed: int | None = None) -> 
     The same seed over the same entries gives the same numbers (``domain.draw.draw_order``), so an auditor can
     check a draw from the seed recorded here. Re-drawing replaces the numbers and is recorded again.
     """
-    if competition.status != "registration_closed":
+    if competition.status != CompetitionStatus.REGISTRATION_CLOSED:
         raise Conflict(
             _("The draw takes place after registration closes and before scoring starts."), code="wrong_state"
         )
@@ -36,7 +37,9 @@ def run_draw(*, competition: Competition, by: User, seed: int | None = None) -> 
     items = []
     for group in competition.groups:
         ids = list(
-            db.session.scalars(select(Entry.id).where(Entry.group_id == group.id, Entry.status == "approved"))
+            db.session.scalars(
+                select(Entry.id).where(Entry.group_id == group.id, Entry.status == EntryStatus.APPROVED)
+            )
         )
         numbers = draw_order(ids, seed)
         if numbers:
@@ -76,3 +79,8 @@ def last_draw(competition: Competition) -> DrawRecord | None:
         .order_by(DrawRecord.drawn_at.desc(), DrawRecord.id.desc())
         .limit(1)
     )
+
+
+def drawn_by(record: DrawRecord | None) -> User | None:
+    """Who made the draw ``record`` (None when there is none, or the account is gone)."""
+    return db.session.get(User, record.drawn_by_id) if record and record.drawn_by_id else None

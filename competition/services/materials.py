@@ -1,4 +1,6 @@
-"""Entry materials: uploads checked by content, stored under ``instance/materials`` with random names."""
+"""Entry materials: uploads checked by content, stored under ``instance/materials`` with random names.
+
+Who may change an entry's files is checked by the views (``permissions.can_change_materials``)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,13 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from ..database import unlink_after_commit
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..domain import lifecycle
+from ..enums import STANDING_ENTRY_STATUSES
+from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..models import EntryMaterial, User
 from ..models.contests import Entry
 from . import audit
-from .registration import can_decide
 
 MAX_MATERIAL_BYTES = 200 * 1024 * 1024
 MAX_FILES_PER_ENTRY = 10
@@ -56,24 +59,9 @@ def folder() -> Path:
     return path
 
 
-def is_entrant(user: User, entry: Entry) -> bool:
-    return any(g.role == "staff" and g.staff_id == entry.staff_id for g in user.roles)
-
-
-def can_upload(user: User, entry: Entry) -> bool:
-    return is_entrant(user, entry) or can_decide(user, entry)
-
-
-def can_download(user: User, entry: Entry) -> bool:
-    return can_upload(user, entry)
-
-
 def add_material(*, entry: Entry, upload: FileStorage, by: User) -> EntryMaterial:
-    if not can_upload(by, entry):
-        raise Forbidden(_("You may not add files to this entry."))
-    if entry.status not in ("pending", "approved") or entry.competition.status not in (
-        "registration_open",
-        "registration_closed",
+    if entry.status not in STANDING_ENTRY_STATUSES or not lifecycle.accepts_decisions(
+        entry.competition.status
     ):
         raise Conflict(
             _("Files can be added while the entry is pending or approved, before scoring starts."),
@@ -119,9 +107,7 @@ def add_material(*, entry: Entry, upload: FileStorage, by: User) -> EntryMateria
 
 def remove_material(*, material: EntryMaterial, by: User) -> None:
     entry = material.entry
-    if not can_upload(by, entry):
-        raise Forbidden(_("You may not change this entry's files."))
-    if entry.competition.status not in ("registration_open", "registration_closed"):
+    if not lifecycle.accepts_decisions(entry.competition.status):
         raise Conflict(_("Files can no longer be changed."), code="wrong_state")
     db.session.delete(material)
     unlink_after_commit(folder() / material.stored_name)
@@ -137,11 +123,3 @@ def remove_material(*, material: EntryMaterial, by: User) -> None:
 
 def path_of(material: EntryMaterial) -> Path:
     return folder() / material.stored_name
-
-
-def get_material(material_id: int, user: User) -> EntryMaterial:
-    """A file of an entry the user may see and download; any other is a 404, as if it did not exist."""
-    material = db.session.get(EntryMaterial, material_id)
-    if material is None or not can_download(user, material.entry):
-        raise NotFound(_("No such file."))
-    return material

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ..enums import EntryStatus
+
 
 def row_error_message(error) -> str:
     """The message for a ``RowError`` (roster or participation import) in the request's language."""
@@ -136,6 +138,6 @@ def refusal_message(refusal) -> str:
         return _("The university's quota of %(quota)s entries is full.", quota=p.get("quota"))
     if code == "already_registered":
         return _("Already registered for this competition.")
-    if code == "rejected":
+    if code == EntryStatus.REJECTED:  # the refusal of someone whose entry was rejected
         return _("The entry was not approved by the union: %(reason)s", reason=p.get("reason") or "—")
     return _("Not eligible.")

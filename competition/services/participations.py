@@ -6,13 +6,14 @@ from flask import current_app
 from flask_babel import ngettext
 from sqlalchemy import insert, select
 
+from ..clock import local_today
 from ..domain.participations import parse_participations
+from ..enums import EntryStatus
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import Competition, Entry, OfflineParticipation, Staff, University, User
 from . import audit
 from .messages import row_error_message
-from .roster import local_today
 
 
 def import_participations(*, university: University, data: bytes, filename: str, by: User | None) -> int:
@@ -88,5 +89,5 @@ def participation_of(*, staff: Staff, year: int) -> dict:
         .where(OfflineParticipation.staff_id == staff.id, OfflineParticipation.year == year)
         .order_by(OfflineParticipation.date)
     ).all()
-    covered = any(e.status == "approved" for e in entries) or bool(offline)
+    covered = any(e.status == EntryStatus.APPROVED for e in entries) or bool(offline)
     return {"entries": list(entries), "offline": list(offline), "covered": covered and staff.active}

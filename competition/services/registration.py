@@ -1,28 +1,26 @@
-"""Entries: register (oneself or on someone's behalf), approve within the quota, reject, withdraw, list."""
+"""Entries: register (oneself or on someone's behalf), approve within the quota, reject, withdraw.
+
+Access is checked by the views (``permissions``: load through a scope, then a ``can_*`` predicate); these
+verbs check the state of the competition and the entry, and the eligibility rules.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
 
+from ..database import is_db_int
+from ..domain import lifecycle
 from ..domain.eligibility import Candidate, Refusal, Rules, check_approval, check_registration
-from ..enums import Role
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..enums import STANDING_ENTRY_STATUSES, CompetitionLevel, EntryStatus
+from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
-from ..models import Competition, CompetitionGroup, Department, Entry, Staff, University, User
+from ..models import Competition, CompetitionGroup, Entry, Staff
 from ..models._base import utcnow
-from ..pagination import Page, PageRequest, page_of, paginate
-from ..permissions import is_organizer, university_ids
+from ..models.accounts import User
 from . import audit
-from .competitions import can_manage, is_db_int
 from .messages import refusal_message
-
-ACTIVE_STATUSES = ("pending", "approved")
-ENTRY_STATUSES = ("pending", "approved", "rejected", "withdrawn")
 
 
 def rules_of(competition: Competition) -> Rules:
@@ -45,7 +43,7 @@ def approved_count(competition: Competition, university_id: int) -> int:
             .where(
                 Entry.competition_id == competition.id,
                 Entry.university_id == university_id,
-                Entry.status == "approved",
+                Entry.status == EntryStatus.APPROVED,
             )
         )
         or 0
@@ -58,23 +56,34 @@ def existing_entry(competition: Competition, staff: Staff) -> Entry | None:
     )
 
 
-def refusals_for(competition: Competition, staff: Staff) -> list[Refusal]:
-    """Every reason this person may not register now (empty: they may). Used by pages to explain."""
-    entry = existing_entry(competition, staff)
+def refusals_given(
+    competition: Competition, staff: Staff, *, entry: Entry | None, approved_of_university: int
+) -> list[Refusal]:
+    """Every reason this person may not register now (empty: they may), from counts already at hand."""
     refusals = check_registration(
         rules_of(competition),
         Candidate(category=staff.category, birth_date=staff.birth_date),
         now=utcnow(),
-        approved_of_university=approved_count(competition, staff.university_id),
-        already_registered=entry is not None and entry.status != "withdrawn",
+        approved_of_university=approved_of_university,
+        already_registered=entry is not None and entry.status != EntryStatus.WITHDRAWN,
     )
     # A rejected entry stands (one entry per person and competition): say so, with the union's reason.
-    if entry is not None and entry.status == "rejected":
+    if entry is not None and entry.status == EntryStatus.REJECTED:
         refusals = [
             Refusal("duplicate", "rejected", {"reason": entry.reason or ""}) if r.field == "duplicate" else r
             for r in refusals
         ]
     return refusals
+
+
+def refusals_for(competition: Competition, staff: Staff) -> list[Refusal]:
+    """Every reason this person may not register now (empty: they may). Used by pages to explain."""
+    return refusals_given(
+        competition,
+        staff,
+        entry=existing_entry(competition, staff),
+        approved_of_university=approved_count(competition, staff.university_id),
+    )
 
 
 def not_eligible(refusals: list[Refusal]) -> ValidationFailed:
@@ -86,19 +95,13 @@ def not_eligible(refusals: list[Refusal]) -> ValidationFailed:
     )
 
 
-def can_register_for(user: User, staff: Staff) -> bool:
-    """Oneself; a university's admin for its staff; an organizer for anyone."""
-    if is_organizer(user) or staff.university_id in university_ids(user, Role.UNIVERSITY_ADMIN):
-        return True
-    return any(g.role == Role.STAFF and g.staff_id == staff.id for g in user.roles)
-
-
 def register(*, competition: Competition, group_id: int, staff: Staff, by: User) -> Entry:
     """A pending entry, or a clear refusal. Twice at once (two tabs) still makes one entry: the unique
-    (competition, staff) constraint decides, and the loser gets the same 'already registered' refusal."""
-    if not can_register_for(by, staff):
-        raise Forbidden(_("You may not register this person."))
-    if competition.level == "school" and staff.university_id != competition.university_id:
+    (competition, staff) constraint decides, and the loser gets the same 'already registered' refusal.
+
+    Whom ``by`` may register is settled before (``permissions.can_register_for``, through ``find_staff``).
+    """
+    if competition.level == CompetitionLevel.SCHOOL and staff.university_id != competition.university_id:
         raise NotFound(_("No such competition."))
     group = db.session.get(CompetitionGroup, group_id) if is_db_int(group_id) else None
     if group is None or group.competition_id != competition.id:
@@ -117,7 +120,7 @@ def register(*, competition: Competition, group_id: int, staff: Staff, by: User)
     entry = existing_entry(competition, staff)
     now = utcnow()
     if entry is not None:  # withdrawn earlier: the same row comes back as a new registration
-        entry.group_id, entry.status, entry.reason, entry.draw_no = group.id, "pending", None, None
+        entry.group_id, entry.status, entry.reason, entry.draw_no = group.id, EntryStatus.PENDING, None, None
         entry.created_at, entry.created_by_id, entry.decided_at, entry.decided_by_id = now, by.id, None, None
         entry.approved_at = None
     else:
@@ -126,7 +129,7 @@ def register(*, competition: Competition, group_id: int, staff: Staff, by: User)
             group_id=group.id,
             staff_id=staff.id,
             university_id=staff.university_id,
-            status="pending",
+            status=EntryStatus.PENDING,
             created_at=now,
             created_by_id=by.id,
         )
@@ -152,24 +155,6 @@ def register(*, competition: Competition, group_id: int, staff: Staff, by: User)
 # --- decisions ----------------------------------------------------------------------------------------------
 
 
-def can_decide(user: User, entry: Entry) -> bool:
-    """The entry's university admin, or an organizer of the competition."""
-    return can_manage(user, entry.competition) or entry.university_id in university_ids(
-        user, Role.UNIVERSITY_ADMIN
-    )
-
-
-def get_entry(entry_id: int, user: User) -> Entry:
-    """An entry the user may see (their own, their university's, or any as the competition's organizer)."""
-    entry = db.session.get(Entry, entry_id) if is_db_int(entry_id) else None
-    if entry is None:
-        raise NotFound(_("No such entry."))
-    own = any(g.role == Role.STAFF and g.staff_id == entry.staff_id for g in user.roles)
-    if not (own or can_decide(user, entry)):
-        raise NotFound(_("No such entry."))
-    return entry
-
-
 def _lock_competition(competition: Competition) -> None:
     """Serialise approvals of one competition (PostgreSQL row lock; SQLite serialises writers anyway)."""
     if db.engine.dialect.name == "postgresql":
@@ -177,14 +162,12 @@ def _lock_competition(competition: Competition) -> None:
 
 
 def approve(*, entry: Entry, by: User) -> Entry:
-    if not can_decide(by, entry):
-        raise Forbidden(_("You may not decide on this entry."))
     competition = entry.competition
-    if competition.status not in ("registration_open", "registration_closed"):
+    if not lifecycle.accepts_decisions(competition.status):
         raise Conflict(
             _("Entries can be approved only while registration is open or just closed."), code="wrong_state"
         )
-    if entry.status != "pending":
+    if entry.status != EntryStatus.PENDING:
         raise Conflict(_("Only a pending entry can be approved."), code="wrong_state")
     _lock_competition(competition)
     refusals = check_approval(
@@ -194,7 +177,7 @@ def approve(*, entry: Entry, by: User) -> Entry:
         raise not_eligible(refusals)
     now = utcnow()
     entry.status, entry.decided_at, entry.decided_by_id, entry.approved_at, entry.reason = (
-        "approved",
+        EntryStatus.APPROVED,
         now,
         by.id,
         now,
@@ -212,23 +195,26 @@ def approve(*, entry: Entry, by: User) -> Entry:
 
 
 def reject(*, entry: Entry, reason: str, by: User) -> Entry:
-    if not can_decide(by, entry):
-        raise Forbidden(_("You may not decide on this entry."))
     reason = (reason or "").strip()
     if not reason or len(reason) > 500:
         raise ValidationFailed(
             _("Give a reason (at most 500 characters): the staff member will read it."),
             details=[{"field": "reason", "message": _("Give a reason (at most 500 characters).")}],
         )
-    if entry.competition.status not in ("registration_open", "registration_closed"):
+    if not lifecycle.accepts_decisions(entry.competition.status):
         raise Conflict(
             _("Entries can be rejected only while registration is open or just closed."), code="wrong_state"
         )
-    if entry.status not in ACTIVE_STATUSES or entry.draw_no is not None:
+    if entry.status not in STANDING_ENTRY_STATUSES or entry.draw_no is not None:
         raise Conflict(
             _("Only a pending or approved entry, not yet drawn, can be rejected."), code="wrong_state"
         )
-    entry.status, entry.reason, entry.decided_at, entry.decided_by_id = "rejected", reason, utcnow(), by.id
+    entry.status, entry.reason, entry.decided_at, entry.decided_by_id = (
+        EntryStatus.REJECTED,
+        reason,
+        utcnow(),
+        by.id,
+    )
     entry.approved_at = None
     audit.record(
         "entry.reject",
@@ -243,19 +229,17 @@ def reject(*, entry: Entry, reason: str, by: User) -> Entry:
 
 
 def withdraw(*, entry: Entry, by: User) -> Entry:
-    own = any(g.role == Role.STAFF and g.staff_id == entry.staff_id for g in by.roles)
-    if not (own or can_decide(by, entry)):
-        raise Forbidden(_("You may not withdraw this entry."))
     competition = entry.competition
-    if competition.status != "registration_open" or utcnow() >= competition.registration_closes:
+    now = utcnow()
+    if not lifecycle.withdrawal_open(competition.status, competition.registration_closes, now):
         raise Conflict(
             _("Registration has closed: the entry can no longer be withdrawn."), code="wrong_state"
         )
-    if entry.status not in ACTIVE_STATUSES:
+    if entry.status not in STANDING_ENTRY_STATUSES:
         raise Conflict(_("Only a pending or approved entry can be withdrawn."), code="wrong_state")
     entry.status, entry.decided_at, entry.decided_by_id, entry.approved_at = (
-        "withdrawn",
-        utcnow(),
+        EntryStatus.WITHDRAWN,
+        now,
         by.id,
         None,
     )
@@ -268,90 +252,3 @@ def withdraw(*, entry: Entry, by: User) -> Entry:
         competition_id=competition.id,
     )
     return entry
-
-
-# --- lists --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EntryFilters:
-    group_id: int | None = None
-    status: str | None = None
-    university: str | None = None
-    q: str | None = None
-
-
-def entries_query(*, competition: Competition, user: User, filters: EntryFilters):
-    """Organizers of the competition see all; a university admin their university's; staff their own."""
-    stmt = (
-        select(Entry)
-        .join(Staff, Entry.staff_id == Staff.id)
-        .join(Department, Staff.department_id == Department.id)
-        .join(University, Entry.university_id == University.id)
-        .join(CompetitionGroup, Entry.group_id == CompetitionGroup.id)
-        .where(Entry.competition_id == competition.id)
-        .options(
-            contains_eager(Entry.staff).contains_eager(Staff.department),
-            contains_eager(Entry.university),
-            contains_eager(Entry.group),
-        )
-    )
-    if not can_manage(user, competition):
-        mine = university_ids(user, Role.UNIVERSITY_ADMIN)
-        own_staff = [g.staff_id for g in user.roles if g.role == Role.STAFF]
-        stmt = stmt.where((Entry.university_id.in_(mine or {-1})) | (Entry.staff_id.in_(own_staff or [-1])))
-    if filters.group_id:
-        stmt = stmt.where(Entry.group_id == filters.group_id)
-    if filters.status:
-        stmt = stmt.where(Entry.status == filters.status)
-    if filters.university:
-        stmt = stmt.where(University.code == filters.university)
-    if filters.q:
-        stmt = stmt.where((Staff.name.contains(filters.q, autoescape=True)) | (Staff.staff_no == filters.q))
-    return stmt
-
-
-def list_entries(
-    *, competition: Competition, user: User, filters: EntryFilters, page: PageRequest | None
-) -> Page:
-    """One page of the entries in scope, by group and draw order; ``page=None`` gives all (exports)."""
-    stmt = entries_query(competition=competition, user=user, filters=filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    ordered = stmt.order_by(
-        CompetitionGroup.position, Entry.draw_no.is_(None), Entry.draw_no, University.code, Staff.staff_no
-    )
-    items = db.session.scalars(paginate(ordered, page)).all()
-    return page_of(list(items), total or 0, page)
-
-
-def my_entries(*, user: User) -> list[Entry]:
-    own_staff = [g.staff_id for g in user.roles if g.role == Role.STAFF]
-    if not own_staff:
-        return []
-    return list(
-        db.session.scalars(
-            select(Entry).where(Entry.staff_id.in_(own_staff)).order_by(Entry.created_at.desc())
-        )
-    )
-
-
-def staff_of(user: User) -> Staff | None:
-    grant = next((g for g in user.roles if g.role == Role.STAFF), None)
-    return grant.staff if grant else None
-
-
-def find_staff(*, university_code: str, staff_no: str, by: User) -> Staff:
-    """The staff member an admin or organizer registers on someone's behalf."""
-    staff = db.session.scalar(
-        select(Staff)
-        .join(University, Staff.university_id == University.id)
-        .where(University.code == university_code, Staff.staff_no == staff_no)
-    )
-    if staff is None or not can_register_for(by, staff):
-        raise ValidationFailed(
-            _("No such staff member."),
-            details=[
-                {"field": "staff_no", "message": _("No staff member has the staff number %(n)s.", n=staff_no)}
-            ],
-        )
-    return staff

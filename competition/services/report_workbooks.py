@@ -14,15 +14,20 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 from flask import current_app
 
+from ..enums import CompetitionLevel, PostCategory
 from ..extensions import db
 from ..models import Department, Staff, University
 from . import coverage
 from .excel import neutralise
 from .reports import CATEGORIES, Figure, Report
 
-CATEGORY_ZH = {"teaching_research": "教学科研岗", "admin_logistics": "行政后勤岗", "other": "其他"}
+CATEGORY_ZH = {
+    PostCategory.TEACHING_RESEARCH: "教学科研岗",
+    PostCategory.ADMIN_LOGISTICS: "行政后勤岗",
+    PostCategory.OTHER: "其他",
+}
 STATUS_ZH = {"ok": "✓ 达标", "warn": "! 接近目标", "bad": "✗ 差距较大", "none": "– 暂无名册"}
-LEVEL_ZH = {"provincial": "省级", "school": "校级"}
+LEVEL_ZH = {CompetitionLevel.PROVINCIAL: "省级", CompetitionLevel.SCHOOL: "校级"}
 RULE_ZH = "在职教职工中，本年度至少有一次审核通过的竞赛报名或线下活动参与记录者计为已覆盖，每人只计一次。"
 
 

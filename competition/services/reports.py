@@ -16,11 +16,12 @@ from flask import current_app
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload
 
+from ..clock import local_today
 from ..domain.coverage import rate
+from ..enums import EntryStatus
 from ..extensions import db
 from ..models import Competition, Entry, OfflineParticipation, University
 from . import coverage
-from .roster import local_today
 from .settings import Thresholds, thresholds
 
 CATEGORIES = coverage.CATEGORIES
@@ -205,7 +206,7 @@ def province_competitions(*, year: int) -> list[Event]:
     """Every competition of the year with its approved entries from all universities (one grouped query)."""
     counts = (
         select(Entry.competition_id, func.count().label("n"))
-        .where(Entry.status == "approved")
+        .where(Entry.status == EntryStatus.APPROVED)
         .group_by(Entry.competition_id)
         .subquery()
     )

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import insert, select, update
 
+from ..clock import local_today
 from ..domain.roster import ParseResult, RosterPlan, RosterRow, StaffSnapshot, parse_roster, plan_roster
 from ..enums import ImportMode
 from ..errors import ValidationFailed
@@ -45,10 +44,6 @@ class RosterImportResult:
             "unchanged": self.unchanged,
             "dry_run": self.dry_run,
         }
-
-
-def local_today():
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def rejection(parsed: ParseResult) -> ValidationFailed:

@@ -61,3 +61,13 @@ def departments_of(university: University) -> list[str]:
             select(Department.name).where(Department.university_id == university.id).order_by(Department.name)
         )
     )
+
+
+def active_counts(university_ids: list[int]) -> dict[int, int]:
+    """Active staff per university, for the given universities (one grouped query)."""
+    rows = db.session.execute(
+        select(Staff.university_id, func.count())
+        .where(Staff.active.is_(True), Staff.university_id.in_(university_ids))
+        .group_by(Staff.university_id)
+    )
+    return dict(rows.all())

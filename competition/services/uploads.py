@@ -10,6 +10,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from ..database import unlink_after_commit
+
 MAX_AGE_SECONDS = 24 * 3600
 _TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -52,6 +54,7 @@ def load(token: str, *, owner_id: int, purpose: str) -> tuple[bytes, str] | None
 
 
 def discard(token: str) -> None:
+    """Forget the stashed file once the import that used it commits (a failed commit keeps it to retry)."""
     if _TOKEN_RE.match(token or ""):
         for suffix in (".bin", ".json"):
-            (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+            unlink_after_commit(_folder() / f"{token}{suffix}")

@@ -6,6 +6,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 
+from ..enums import ImportMode
+
 
 class ImportForm(FlaskForm):
     file = FileField(
@@ -14,11 +16,13 @@ class ImportForm(FlaskForm):
     )
     mode = RadioField(
         _l("How to import"),
-        default="merge",
+        default=ImportMode.MERGE,
         choices=[
-            SelectChoice("merge", _l("Merge: add new staff and update those listed; keep everyone else")),
             SelectChoice(
-                "replace",
+                ImportMode.MERGE, _l("Merge: add new staff and update those listed; keep everyone else")
+            ),
+            SelectChoice(
+                ImportMode.REPLACE,
                 _l("Replace: as merge, and mark staff no longer listed as inactive (never deleted)"),
             ),
         ],

@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..enums import PostCategory, Role
-from ..errors import Forbidden, ValidationFailed
-from ..extensions import db
+from ..downloads import xlsx_response
+from ..enums import PostCategory
+from ..errors import ValidationFailed
 from ..pagination import page_request
 from ..permissions import (
+    admin_university_ids,
     can_manage_any_university,
     managed_university_or_404,
-    university_ids,
+    require,
     visible_universities,
 )
 from ..services import accounts, excel, roster, staff, uploads
@@ -26,24 +27,12 @@ from .forms import ConfirmForm, ConfirmImportForm, ImportForm
 _ACTIVE = {"active": True, "inactive": False, "all": None}
 
 
-def _xlsx_response(data: bytes, filename: str) -> Response:
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @bp.get("/")
 @login_required
 def index():
-    if not can_manage_any_university(current_user):
-        raise Forbidden(_("You are not allowed to do this."))
+    require(can_manage_any_university(current_user))
     mine = visible_universities(current_user)
-    if len(mine) == 1 and mine[0].id in university_ids(current_user, Role.UNIVERSITY_ADMIN):
+    if len(mine) == 1 and mine[0].id in admin_university_ids(current_user):
         return redirect(url_for("staff.list_staff", code=mine[0].code))
     return render_template("staff/choose.html", universities=mine)
 
@@ -89,7 +78,6 @@ def import_roster(code: str):
                 by=current_user,
             )
         except ValidationFailed as error:
-            db.session.rollback()
             return render_template(
                 "staff/import.html", university=university, form=form, error=error, filename=filename
             ), 422
@@ -130,11 +118,9 @@ def confirm_import(code: str):
             by=current_user,
         )
     except ValidationFailed as error:
-        db.session.rollback()
         return render_template(
             "staff/import.html", university=university, form=ImportForm(), error=error, filename=filename
         ), 422
-    db.session.commit()
     uploads.discard(form.token.data)
     flash(
         _(
@@ -157,7 +143,7 @@ def roster_template(code: str):
         [["00123", "张三", "计算机学院", "教学科研岗", "男", "1988-05-01", "副教授", "13800000000"]],
         columns=["工号", "姓名", "部门", "岗位类别", "性别", "出生日期", "职称", "手机"],
     )
-    return _xlsx_response(excel.to_xlsx({"名册": frame}), "roster-template.xlsx")
+    return xlsx_response(excel.to_xlsx({"名册": frame}), "roster-template.xlsx")
 
 
 @bp.get("/<code>/export.xlsx")
@@ -181,7 +167,7 @@ def export_roster(code: str):
             for s in everyone.items
         ]
     )
-    return _xlsx_response(excel.to_xlsx({"名册": frame}), f"roster-{code}-{date.today():%Y%m%d}.xlsx")
+    return xlsx_response(excel.to_xlsx({"名册": frame}), f"roster-{code}-{date.today():%Y%m%d}.xlsx")
 
 
 def _category_zh(category: str) -> str:
@@ -196,7 +182,6 @@ def create_accounts(code: str):
     if not ConfirmForm().validate_on_submit():
         raise ValidationFailed(_("The form has expired. Reload the page and try again."))
     issued = accounts.create_staff_accounts(university=university, by=current_user)
-    db.session.commit()
     if not issued:
         flash(_("Every active staff member already has an account."), "info")
         return redirect(url_for("staff.list_staff", code=code))
@@ -212,4 +197,4 @@ def create_accounts(code: str):
             for i in issued
         ]
     )
-    return _xlsx_response(excel.to_xlsx({"账号": frame}), f"accounts-{code}-{date.today():%Y%m%d}.xlsx")
+    return xlsx_response(excel.to_xlsx({"账号": frame}), f"accounts-{code}-{date.today():%Y%m%d}.xlsx")

@@ -43,3 +43,29 @@ def test_the_check_sees_relative_imports(tmp_path):
     sample = tmp_path / "x.py"
     sample.write_text("from ..models import Staff\nfrom . import roster\nimport flask\n", encoding="utf-8")
     assert _imports(sample) == ["competition.models", "competition.domain", "flask"]
+
+
+PACKAGE = DOMAIN.parent
+
+
+def _functions(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def test_access_rules_live_in_the_permissions_package():
+    """Every ``can_*`` predicate is defined in ``competition/permissions/`` and nowhere else."""
+    outside = [
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "permissions" not in path.relative_to(PACKAGE).parts
+        for name in _functions(path)
+        if name.startswith("can_")
+    ]
+    assert outside == []
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "services").rglob("*.py")), ids=lambda p: p.name)
+def test_services_do_not_know_the_logged_in_user(path):
+    """Services take the acting user as ``by``; only views read Flask-Login's ``current_user``."""
+    assert not [name for name in _imports(path) if name.startswith("flask_login")]

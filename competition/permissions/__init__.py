@@ -1,0 +1,91 @@
+"""Who may do what, in one place: roles, the ``can_*`` predicates, the query scopes, and the view checks.
+
+Views load through a scope (404 outside it), authorize with a predicate (403), then call a service; services
+take the acting user as ``by`` and never import Flask-Login. Templates use the same predicates to show
+buttons; hiding a button is never the check.
+"""
+
+from .decorators import require, role_required
+from .roles import (
+    admin_university_ids,
+    has_any_role,
+    is_organizer,
+    is_staff_member,
+    is_university_admin,
+    staff_ids,
+    university_ids,
+)
+from .rules import (
+    can_change_materials,
+    can_create_users,
+    can_decide,
+    can_download,
+    can_grant,
+    can_manage_any_university,
+    can_manage_competition,
+    can_manage_university,
+    can_own,
+    can_read_audit_log,
+    can_register_for,
+    can_see_entries,
+    can_see_entry,
+    can_set_up_competitions,
+    can_view_competition,
+    can_withdraw,
+    is_entrant,
+)
+from .scopes import (
+    managed_competition,
+    managed_university_or_404,
+    owned_universities,
+    scope_audit_log,
+    scope_entries,
+    scope_universities,
+    scope_users,
+    visible_competition,
+    visible_competitions,
+    visible_entry,
+    visible_material,
+    visible_universities,
+)
+
+__all__ = [
+    "admin_university_ids",
+    "can_change_materials",
+    "can_create_users",
+    "can_decide",
+    "can_download",
+    "can_grant",
+    "can_manage_any_university",
+    "can_manage_competition",
+    "can_manage_university",
+    "can_own",
+    "can_read_audit_log",
+    "can_register_for",
+    "can_see_entries",
+    "can_see_entry",
+    "can_set_up_competitions",
+    "can_view_competition",
+    "can_withdraw",
+    "has_any_role",
+    "is_entrant",
+    "is_organizer",
+    "is_staff_member",
+    "is_university_admin",
+    "managed_competition",
+    "managed_university_or_404",
+    "owned_universities",
+    "require",
+    "role_required",
+    "scope_audit_log",
+    "scope_entries",
+    "scope_universities",
+    "scope_users",
+    "staff_ids",
+    "university_ids",
+    "visible_competition",
+    "visible_competitions",
+    "visible_entry",
+    "visible_material",
+    "visible_universities",
+]

@@ -1,0 +1,24 @@
+"""Competitions: the definition (``setup``), the life cycle (``lifecycle``) and the lists (``queries``)."""
+
+from .lifecycle import transition
+from .queries import (
+    CompetitionFilters,
+    copyable_competitions,
+    list_competitions,
+    quota_rows,
+    staff_count_by_university,
+)
+from .setup import copy_competition, create_competition, to_spec_dict, update_competition
+
+__all__ = [
+    "CompetitionFilters",
+    "copy_competition",
+    "copyable_competitions",
+    "create_competition",
+    "list_competitions",
+    "quota_rows",
+    "staff_count_by_university",
+    "to_spec_dict",
+    "transition",
+    "update_competition",
+]
