@@ -35,14 +35,16 @@ def init_db() -> None:
     "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="At least 8 characters."
 )
 @click.option("--role", "role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--university", default=None, help="University code (university_admin, judge, staff).")
+@click.option(
+    "--university", default=None, help="University code (none for a judge who is an outside expert)."
+)
 @click.option("--staff-no", default=None, help="工号 of the staff member (staff role).")
 @click.option("--display-name", default=None)
 def create_user_command(username, password, role, university, staff_no, display_name) -> None:
     """Create an account; the first organizer is made this way (there is no default password)."""
     if role == Role.ORGANIZER and university:
         _fail("An organizer belongs to no university: drop --university.")
-    if role != Role.ORGANIZER and not university:
+    if role not in (Role.ORGANIZER, Role.JUDGE) and not university:
         _fail(f"The role {role} needs --university CODE.")
     try:
         user = create_user(

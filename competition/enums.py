@@ -75,3 +75,18 @@ DECIDING_STATUSES = frozenset({CompetitionStatus.REGISTRATION_OPEN, CompetitionS
 SCORING_STATUSES = frozenset({CompetitionStatus.SCORING})
 """A competition in these states accepts score sheets."""
 
+
+class SheetStatus(StrEnum):
+    """A score sheet's state; ``none`` is said of a sheet that does not exist yet (never stored)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class StageScreen(StrEnum):
+    """What the big screen shows for the group on stage: next up, scoring, the reveal, the top ten."""
+
+    NEXT = "next"
+    SCORING = "scoring"
+    REVEAL = "reveal"
+    TOP_TEN = "top_ten"

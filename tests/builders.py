@@ -10,7 +10,7 @@ from sqlalchemy import select
 from competition.enums import Role
 from competition.extensions import db
 from competition.models import Competition, Department, Entry, RoleGrant, Staff, University, User
-from competition.services import competitions, registration
+from competition.services import competitions, panels, registration, sheets
 
 PASSWORD = "Correct-Horse-42"
 # A competition's life cycle after "draft", one step at a time.
@@ -187,7 +187,69 @@ def make_entry(
     return entry
 
 
-# Judging (make_judge, make_sheet) will come here.
+# --- judging ------------------------------------------------------------------------------------------------
+
+RUBRIC = [
+    {
+        "name": "教学设计",
+        "weight": 0.2,
+        "criteria": [{"name": "目标", "max_score": 40}, {"name": "方法", "max_score": 60}],
+    },
+    {
+        "name": "课堂教学",
+        "weight": 0.8,
+        "criteria": [
+            {"name": "教学内容", "max_score": 30},
+            {"name": "教学组织", "max_score": 30},
+            {"name": "教学语言与教态", "max_score": 25.5},
+            {"name": "教学特色", "max_score": 14.5},
+        ],
+    },
+]
+
+
+def make_judge(username: str, university: University | None = None) -> User:
+    """A judge account of ``university``, or an outside expert of none."""
+    return Factory().user(username, Role.JUDGE, university)
+
+
+def make_scoring_contest(
+    entrants: list[Staff],
+    *,
+    level: str = "provincial",
+    judges: dict[str, list[int]] | None = None,
+    **overrides,
+) -> tuple[Competition, list[Entry]]:
+    """A contest with the two-round ``RUBRIC`` whose ``entrants`` are approved in group 0 and drawn 1..n,
+    with ``judges`` (username → group indexes) on its panels, moved to ``scoring``; committed."""
+    if level == "school":
+        overrides.setdefault("university", entrants[0].university.code)
+    competition = make_competition(status="registration_open", level=level, rounds=RUBRIC, **overrides)
+    entries = [make_entry(competition, person, status="approved") for person in entrants]
+    advance(competition, "registration_closed")
+    for n, entry in enumerate(entries, 1):
+        entry.draw_no = n
+    db.session.commit()
+    for username, groups in (judges or {}).items():
+        panels.assign_judge(
+            competition=competition,
+            username=username,
+            group_ids=[competition.groups[g].id for g in groups],
+            by=user("org"),
+        )
+    db.session.commit()
+    advance(competition, "scoring")
+    return competition, entries
+
+
+def make_sheet(judge: User, round_, entry: Entry, values: list, *, submit: bool = True, token: str = "t"):  # noqa: S107
+    """A judge's sheet through the service: ``values`` in the order of the round's criteria; committed."""
+    scores = {str(c.id): v for c, v in zip(round_.criteria, values, strict=True)}
+    answer = sheets.save_sheet(
+        judge=judge, round_id=round_.id, entry_id=entry.id, scores=scores, submit=submit, client_token=token
+    )
+    db.session.commit()
+    return answer
 
 
 # --- log-ins ------------------------------------------------------------------------------------------------

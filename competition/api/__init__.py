@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, competitions, coverage, materials, organisation, users  # noqa: E402, F401  (routes register on import)
+from . import auth, competitions, coverage, judging, materials, organisation, users  # noqa: E402, F401  (routes)

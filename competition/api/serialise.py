@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from ..domain.scoring import to_score
 from ..models import Competition, Entry, EntryMaterial, RoleGrant, Staff, University, User
 from ..pagination import Page
 from ..services.competitions import to_spec_dict
@@ -119,4 +120,14 @@ def page_dict(page: Page, serialise) -> dict:
         "total": page.total,
         "page": page.page,
         "per_page": page.per_page,
+    }
+
+
+def sheet_dict(answer) -> dict:
+    """A judge's sheet (``services.sheets.SheetAnswer``): status none, draft or submitted, the scores."""
+    return {
+        "status": answer.status,
+        "scores": {str(cid): float(to_score(tenths)) for cid, tenths in answer.values.items()},
+        "total": float(answer.total),
+        "reopened_reason": answer.reopened_reason,
     }

@@ -49,10 +49,11 @@ class Condition:
 
 
 # What each step needs besides being the next one. Scoring needs every approved entry drawn (judges see draw
-# numbers); publication will need every expected score sheet submitted (the judging issue adds its
-# Condition("sheets_missing", "missing_sheets") here, and the count to the service's facts).
+# numbers); publication needs every expected score sheet submitted (every assigned, non-recused judge, for
+# every entry of their group, in every round).
 GUARDS: Mapping[str, tuple[Condition, ...]] = {
     CompetitionStatus.SCORING: (Condition("draw_missing", "undrawn_entries"),),
+    CompetitionStatus.PUBLISHED: (Condition("sheets_missing", "missing_sheets"),),
 }
 
 

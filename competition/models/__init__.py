@@ -13,6 +13,7 @@ from .contests import (
     Round,
 )
 from .coverage import OfflineParticipation, Setting
+from .judging import JudgeAssignment, JudgeConflict, ScoreSheet, ScoreValue, StageState
 from .organisation import Department, University
 from .people import Staff
 
@@ -26,11 +27,16 @@ __all__ = [
     "DrawRecord",
     "Entry",
     "EntryMaterial",
+    "JudgeAssignment",
+    "JudgeConflict",
     "OfflineParticipation",
     "RoleGrant",
     "Round",
+    "ScoreSheet",
+    "ScoreValue",
     "Setting",
     "Staff",
+    "StageState",
     "University",
     "User",
 ]

@@ -50,7 +50,7 @@ class User(UserMixin, db.Model):
 
 
 class RoleGrant(db.Model):
-    """One role of one user; university admins, judges and staff belong to one university."""
+    """One role of one user; university admins and staff belong to one university, a judge to one or none."""
 
     __tablename__ = "role_grant"
     __table_args__ = (
@@ -58,7 +58,9 @@ class RoleGrant(db.Model):
         CheckConstraint(in_list("role", Role), name="role"),
         CheckConstraint(
             "(role = 'organizer' AND university_id IS NULL AND staff_id IS NULL)"
-            " OR (role IN ('university_admin', 'judge') AND university_id IS NOT NULL AND staff_id IS NULL)"
+            " OR (role = 'university_admin' AND university_id IS NOT NULL AND staff_id IS NULL)"
+            # A judge of no university is an outside expert (省外专家).
+            " OR (role = 'judge' AND staff_id IS NULL)"
             " OR (role = 'staff' AND university_id IS NOT NULL AND staff_id IS NOT NULL)",
             name="scope",
         ),

@@ -22,7 +22,8 @@ def can_manage_any_university(user: User) -> bool:
 
 
 def can_grant(actor: User, role: str, university_id: int | None) -> bool:
-    """Organizers grant any role; a university admin grants judge and staff roles of their own university."""
+    """Organizers grant any role (a judge of no university is an outside expert); a university admin grants
+    judge and staff roles of their own university."""
     if is_organizer(actor):
         return True
     return role in (Role.JUDGE, Role.STAFF) and university_id in admin_university_ids(actor)

@@ -77,7 +77,9 @@ def _resolve_grant(spec: RoleSpec, by: User | None) -> RoleGrant:
             _("Unknown role."), details=[{"field": "roles", "message": _("Unknown role: %(r)s", r=spec.role)}]
         )
     university = None
-    if spec.role != Role.ORGANIZER:
+    if spec.role == Role.JUDGE and not spec.university:
+        pass  # an outside expert (省外专家): a judge of no university
+    elif spec.role != Role.ORGANIZER:
         if not spec.university:
             raise ValidationFailed(
                 _("This role needs a university."),

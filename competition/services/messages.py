@@ -141,3 +141,21 @@ def refusal_message(refusal) -> str:
     if code == EntryStatus.REJECTED:  # the refusal of someone whose entry was rejected
         return _("The entry was not approved by the union: %(reason)s", reason=p.get("reason") or "—")
     return _("Not eligible.")
+
+
+def sheet_problem_message(problem) -> str:
+    """What is wrong with one value of a score sheet (``domain.scoring.SheetProblem``), in words."""
+    code, maximum = problem.code, problem.max_score
+    if code == "unknown":
+        return _("This is not a criterion of the round.")
+    if code == "missing":
+        return _("Give a score for every criterion before submitting (0 to %(max)s).", max=maximum)
+    if code == "not_a_number":
+        return _("Enter a number from 0 to %(max)s.", max=maximum)
+    if code == "negative":
+        return _("A score cannot be below 0.")
+    if code == "above_max":
+        return _("At most %(max)s for this criterion.", max=maximum)
+    if code == "decimals":
+        return _("At most one decimal place, for example 8.5.")
+    return _("Invalid value.")

@@ -7,8 +7,8 @@ import pytest
 from competition.domain.lifecycle import (
     STATUSES,
     accepts_registrations,
-    is_next_step,
     is_editable,
+    is_next_step,
     next_status,
 )
 from competition.enums import CompetitionStatus
@@ -99,6 +99,9 @@ from competition.domain.lifecycle import (  # noqa: E402
         ("registration_open", {"undrawn_entries": 5}, []),  # facts of another step do not block this one
         ("registration_closed", {}, []),
         ("published", {}, []),
+        ("published", {"missing_sheets": 0}, []),
+        ("published", {"missing_sheets": 3}, ["sheets_missing"]),
+        ("published", {"undrawn_entries": 2}, []),
     ],
 )
 def test_guards_block_a_step_on_its_own_conditions_only(target, facts, codes):
@@ -107,7 +110,9 @@ def test_guards_block_a_step_on_its_own_conditions_only(target, facts, codes):
 
 def test_the_guard_table_names_what_scoring_needs():
     assert GUARDS["scoring"] == (Condition("draw_missing", "undrawn_entries"),)
+    assert GUARDS["published"] == (Condition("sheets_missing", "missing_sheets"),)
     assert facts_needed("scoring") == {"undrawn_entries"}
+    assert facts_needed("published") == {"missing_sheets"}
     assert facts_needed("registration_open") == set()
     assert set(GUARDS) <= set(STATUSES)  # every guarded step is a real status
 

@@ -205,7 +205,8 @@ INVALID = [
     ("role-not-an-object", {"roles": ["judge"]}, {"roles"}),
     ("role-without-name", {"roles": [{"university": "ZJU"}]}, {"roles"}),
     ("unknown-role", {"roles": [{"role": "king"}]}, {"roles"}),
-    ("judge-without-university", {"roles": [{"role": "judge"}]}, {"roles"}),
+    ("admin-without-university", {"roles": [{"role": "university_admin"}]}, {"roles"}),
+    ("staff-without-university", {"roles": [{"role": "staff", "staff_no": "00123"}]}, {"roles"}),
     ("unknown-university", {"roles": [{"role": "judge", "university": "NOPE"}]}, {"roles"}),
     ("number-university", {"roles": [{"role": "judge", "university": 5}]}, {"roles"}),
     ("unknown-staff-no", {"roles": [{"role": "staff", "university": "ZJU", "staff_no": "99999"}]}, {"roles"}),
@@ -218,6 +219,21 @@ INVALID = [
         {"username", "password", "roles"},
     ),
 ]
+
+
+def test_organizer_creates_an_outside_expert_judge_of_no_university(client, world):
+    token = api_login_as(client, "org")
+    response = create(client, token, account("expert1", roles=[{"role": "judge"}]))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["roles"] == [{"role": "judge"}]
+    user = db.session.scalar(select(User).where(User.username == "expert1"))
+    assert [(g.role, g.university_id) for g in user.roles] == [("judge", None)]
+
+
+def test_a_university_admin_may_not_create_an_outside_expert(client, world):
+    token = api_login_as(client, "zju_admin")
+    check_error(create(client, token, account("expert2", roles=[{"role": "judge"}])), 403, "forbidden")
+    assert_nothing_created()
 
 
 @pytest.mark.parametrize(("case", "changes", "fields"), INVALID, ids=[c[0] for c in INVALID])

@@ -101,10 +101,17 @@ def test_create_university_admin(runner, make):
     assert user.check_password(STRONG)
 
 
-def test_judge_needs_a_university(runner, ctx):
-    result = runner.invoke(args=["create-user", "j1", "--role", "judge", "--password", STRONG])
-    refused(result, "The role judge needs --university CODE.")
+def test_staff_needs_a_university(runner, ctx):
+    result = runner.invoke(args=["create-user", "s1", "--role", "staff", "--password", STRONG])
+    refused(result, "The role staff needs --university CODE.")
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_judge_without_a_university_is_an_outside_expert(runner, ctx):
+    result = runner.invoke(args=["create-user", "expert1", "--role", "judge", "--password", STRONG])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "expert1"))
+    assert [(g.role, g.university_id) for g in user.roles] == [("judge", None)]
 
 
 def test_organizer_takes_no_university(runner, make):

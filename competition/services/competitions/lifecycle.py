@@ -14,7 +14,7 @@ from ...extensions import db
 from ...labels import STATUS_LABELS, label
 from ...models import Competition, Entry, User
 from ...models._base import utcnow
-from .. import audit
+from .. import audit, progress
 
 
 def _undrawn_entries(competition: Competition) -> int:
@@ -35,13 +35,45 @@ def _undrawn_entries(competition: Competition) -> int:
 # How each fact a guard names is counted (things standing in the way of the step).
 FACTS: dict[str, Callable[[Competition], int]] = {
     "undrawn_entries": _undrawn_entries,
+    "missing_sheets": progress.count_missing_sheets,
 }
 
 
 def _refusals() -> dict[str, str]:
     return {
         "draw_missing": _("Draw the order of appearance before scoring starts."),
+        "sheets_missing": _("Some score sheets are not submitted yet: every judge must submit every sheet."),
     }
+
+
+def _missing_sheet_details(competition: Competition) -> list[dict]:
+    groups = {g.id: g.name for g in competition.groups}
+    rounds = {r.id: r.name for r in competition.rounds}
+    return [
+        {
+            "group_id": m.entry.group_id,
+            "round_id": m.round_id,
+            "entry_id": m.entry.entry_id,
+            "draw_no": m.entry.draw_no,
+            "username": m.judge.username,
+            "status": m.status,
+            "message": _(
+                "%(group)s, %(round)s: No. %(draw)s awaits the sheet of %(judge)s (seat %(seat)s).",
+                group=groups.get(m.entry.group_id, ""),
+                round=rounds.get(m.round_id, ""),
+                draw=m.entry.draw_no,
+                judge=m.judge.display_name or m.judge.username,
+                seat=m.judge.seat,
+            ),
+        }
+        for m in progress.missing_sheets(competition)
+    ]
+
+
+# The details a refusal lists (what exactly stands in the way), where there is more to say than a count.
+DETAILS: dict[str, Callable[[Competition], list[dict]]] = {
+    "sheets_missing": _missing_sheet_details,
+}
 
 
 def transition(*, competition: Competition, to: str, by: User) -> Competition:
@@ -57,7 +89,9 @@ def transition(*, competition: Competition, to: str, by: User) -> Competition:
     facts = {fact: FACTS[fact](competition) for fact in lifecycle.facts_needed(to)}
     failed = lifecycle.unmet(to, facts)
     if failed:
-        raise Conflict(_refusals()[failed[0].code], code=failed[0].code)
+        code = failed[0].code
+        details = DETAILS[code](competition) if code in DETAILS else []
+        raise Conflict(_refusals()[code], code=code, details=details)
     previous = competition.status
     competition.status = to
     competition.status_changed_at = utcnow()
