@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 # The roster's cell cleaning and date reading, shared so that both imports read a cell the same way.
-from .roster import _FULL_DATES, _MONTHS, _SPACES, _TIME_SUFFIX, RowError, _cell_text, _date_from, clean_name
+from .cells import FULL_DATES, MONTHS, SPACES, TIME_SUFFIX, cell_text, clean_name, date_from
+from .roster import RowError
 from .roster_read import HEADER_ALIASES, RosterFileError, read_table
 
 __all__ = [
@@ -89,7 +90,7 @@ def parse_participation_date(value: object, today: datetime.date) -> tuple[datet
     """
     if _month_only(value):
         return None, "bad_date"
-    result = _date_from(value)
+    result = date_from(value)
     if result is None or isinstance(result, str):
         return None, result
     if result > today:
@@ -108,9 +109,9 @@ def _month_only(value: object) -> bool:
             return False
         if not number.is_integer() and 1900 < number < 2100:
             return True  # 2026.03 typed as a number: a year and a month
-    text = _SPACES.sub("", _TIME_SUFFIX.sub("", _cell_text(value)))
-    full = any(p.fullmatch(text) for p in _FULL_DATES)
-    return not full and any(p.fullmatch(text) for p in _MONTHS)
+    text = SPACES.sub("", TIME_SUFFIX.sub("", cell_text(value)))
+    full = any(p.fullmatch(text) for p in FULL_DATES)
+    return not full and any(p.fullmatch(text) for p in MONTHS)
 
 
 def _check(
@@ -118,7 +119,7 @@ def _check(
 ) -> tuple[object, list[tuple[str, dict]]]:
     """The clean value of one cell and its problems (code, params)."""
     if field == "staff_no":
-        text = _cell_text(value)
+        text = cell_text(value)
         if not text:
             return None, [("required", {})]
         return text, ([] if roster.get(text) is True else [("unknown_staff", {"value": text})])
@@ -131,7 +132,7 @@ def _check(
     day, code = parse_participation_date(value, today)
     if code is None:
         return day, ([("required", {})] if day is None else [])
-    params = {"value": _cell_text(value)}
+    params = {"value": cell_text(value)}
     if code == "implausible_date":
         params["earliest"] = EARLIEST_DATE.isoformat()
     return None, [(code, params)]
@@ -172,7 +173,7 @@ def parse_participations(
     for index in range(table.header_index + 1, len(table.cells)):
         cells = table.cells[index]
         raw = [(f, label, cells[j] if j < len(cells) else None) for f, (j, label) in order]
-        if all(not _cell_text(value) for _, _, value in raw):
+        if all(not cell_text(value) for _, _, value in raw):
             continue
         row_no = index + 1
         values: dict[str, object] = {}

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
-import math
-import numbers
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -13,6 +10,7 @@ from dataclasses import dataclass
 
 from competition.enums import Gender, ImportMode, PostCategory
 
+from .cells import SPACES, cell_text, clean_name, is_blank, parse_date_value
 from .roster_read import (
     FIELD_LABELS,
     OPTIONAL_FIELDS,
@@ -27,7 +25,6 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_LENGTHS = {"staff_no": 32, "name": 50, "department": 100, "title": 50}
 PHONE_MAX_LENGTH = 20  # characters, separators included (the column is 20 wide)
 PHONE_DIGITS = (5, 20)
-EARLIEST_BIRTH_DATE = datetime.date(1920, 1, 1)
 
 # Post-category labels, compared case-insensitively after NFKC and without spaces, "_" or "-".
 # Anything else (宇航员, or 专技岗, which could be either) is an unknown_category.
@@ -126,15 +123,8 @@ class RosterPlan:
     deactivate: list[str]
 
 
-# --- cell values -------------------------------------------------------------------------------------------
+# --- categories and genders -----------------------------------------------------------------------------
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-_SPACES = re.compile(r"\s+")
-_CJK = (
-    r"[\u2e80-\u2fdf\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    r"\U00020000-\U0003134f\u00b7\u2022\u2027]"
-)
-_CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
 _PHONE = re.compile(r"[0-9 ()+\-]+")
 
 
@@ -146,44 +136,12 @@ _CATEGORY_LOOKUP = {_label_key(a): c for c, aliases in CATEGORY_ALIASES.items() 
 _GENDER_LOOKUP = {_label_key(a): g for g, aliases in GENDER_ALIASES.items() for a in aliases}
 
 
-def _is_blank(value: object) -> bool:
-    return not _cell_text(value)
-
-
-def _cell_text(value: object) -> str:
-    """A cell as text: NFKC, invisible characters removed, whitespace (U+3000, NBSP, ...) stripped."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        text = "TRUE" if value else "FALSE"
-    elif isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        text = str(int(value)) if value.is_integer() else repr(float(value))
-    elif isinstance(value, datetime.datetime):
-        text = value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    elif isinstance(value, datetime.date):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
-
-
-def clean_name(value: object) -> str:
-    """A name (or department, title) with spaces between CJK characters removed and other runs made single.
-
-    ``clean_name(" 王\u3000芳 ") == "王芳"``, ``clean_name("John  Smith") == "John Smith"``,
-    ``clean_name("ＡＢＣ") == "ABC"`` (NFKC).
-    """
-    return _SPACES.sub(" ", _CJK_GAP.sub("", _cell_text(value)))
-
-
 def category_of(label: object) -> PostCategory | None:
     """The post category of a label, or None if unknown: ``category_of("专任教师") is TEACHING_RESEARCH``.
 
     See CATEGORY_ALIASES; comparison ignores case, full-width forms, spaces, "_" and "-".
     """
-    return _CATEGORY_LOOKUP.get(_label_key(_cell_text(label)))
+    return _CATEGORY_LOOKUP.get(_label_key(cell_text(label)))
 
 
 def gender_of(label: object) -> Gender | None:
@@ -191,94 +149,7 @@ def gender_of(label: object) -> Gender | None:
 
     ``gender_of("F") is Gender.FEMALE``, ``gender_of("未知") is None``.
     """
-    return _GENDER_LOOKUP.get(_label_key(_cell_text(label)))
-
-
-# --- dates -------------------------------------------------------------------------------------------------
-
-_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
-_FULL_DATES = (
-    re.compile(r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"),
-    re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?"),
-    re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
-)
-_MONTHS = (
-    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})"),
-    re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月?"),
-    re.compile(r"(?P<y>\d{4})(?P<m>\d{2})"),
-)
-_NUMBER = re.compile(r"\d{1,7}(\.\d+)?")
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
-
-
-def parse_date_value(value: object, today: datetime.date) -> tuple[datetime.date | None, str | None]:
-    """Read a birth date; return (date, None), (None, None) for a blank cell, or (None, error code).
-
-    Accepted: a date cell; 1990-05-01, 1990/5/1, 1990.5.1, 1990年5月1日, 19900501; a month alone (1990.05,
-    1990.5, 1990-05, 1990/05, 1990年5月, 199005) gives its first day; an Excel serial number (32874 or
-    "32874.0" is 1990-01-01). Codes: impossible_date (1993-02-30, month 13), future_date (after ``today``),
-    implausible_date (before 1920-01-01), bad_date (anything else, e.g. "1990" alone, or the number 1990.1,
-    which may be January or 1990.10 with its zero dropped by Excel).
-    """
-    result = _date_from(value)
-    if result is None or isinstance(result, str):
-        return None, result
-    if result > today:
-        return None, "future_date"
-    if result < EARLIEST_BIRTH_DATE:
-        return None, "implausible_date"
-    return result, None
-
-
-def _date_from(value: object) -> datetime.date | str | None:
-    if _is_blank(value):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, bool) or not isinstance(value, str | numbers.Real):
-        return "bad_date"
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isfinite(number) and not number.is_integer() and 1900 < number < 2100:
-            text = repr(number)  # a year.month typed as a number: 1990.05
-            return "bad_date" if re.fullmatch(r"\d{4}\.1", text) else _date_from_text(text)
-        if math.isfinite(number) and not number.is_integer():
-            return _from_serial(number)
-    return _date_from_text(_cell_text(value))
-
-
-def _date_from_text(text: str) -> datetime.date | str:
-    text = _SPACES.sub("", _TIME_SUFFIX.sub("", text))
-    for pattern in _FULL_DATES:
-        match = pattern.fullmatch(text)
-        if match:
-            return _make_date(int(match["y"]), int(match["m"]), int(match["d"]))
-    for pattern in _MONTHS:
-        match = pattern.fullmatch(text)
-        if match:
-            return _make_date(int(match["y"]), int(match["m"]), 1)
-    if _NUMBER.fullmatch(text):
-        if len(text) == 4 and 1900 <= int(text) <= 2100:
-            return "bad_date"  # a year alone is not a date
-        return _from_serial(float(text))
-    return "bad_date"
-
-
-def _make_date(year: int, month: int, day: int) -> datetime.date | str:
-    if year < 1 or not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
-        return "impossible_date"
-    return datetime.date(year, month, day)
-
-
-def _from_serial(serial: float) -> datetime.date | str:
-    if serial < 0:
-        return "bad_date"
-    try:
-        return _EXCEL_EPOCH + datetime.timedelta(days=math.floor(serial))
-    except OverflowError:
-        return "bad_date"
+    return _GENDER_LOOKUP.get(_label_key(cell_text(label)))
 
 
 # --- rows --------------------------------------------------------------------------------------------------
@@ -287,29 +158,29 @@ def _from_serial(serial: float) -> datetime.date | str:
 def _check(field: str, value: object, today: datetime.date) -> tuple[object, list[tuple[str, dict]]]:
     """The clean value of one cell and its problems (code, params)."""
     if field in ("staff_no", "name", "department"):
-        text = _cell_text(value) if field == "staff_no" else clean_name(value)
+        text = cell_text(value) if field == "staff_no" else clean_name(value)
         if not text:
             return None, [("required", {})]
         too_long = len(text) > MAX_LENGTHS[field]
         return text, ([("too_long", {"max": MAX_LENGTHS[field]})] if too_long else [])
     if field == "category":
-        text = _cell_text(value)
+        text = cell_text(value)
         if not text:
             return None, [("required", {})]
         category = category_of(text)
         return category, ([] if category else [("unknown_category", {"value": text})])
     if field == "birth_date":
         birth, code = parse_date_value(value, today)
-        return birth, ([(code, {"value": _cell_text(value)})] if code else [])
+        return birth, ([(code, {"value": cell_text(value)})] if code else [])
     if field == "title":
         text = clean_name(value)
         too_long = len(text) > MAX_LENGTHS[field]
         return text or None, ([("too_long", {"max": MAX_LENGTHS[field]})] if too_long else [])
     if field == "gender":
-        text = _cell_text(value)
+        text = cell_text(value)
         gender = gender_of(text)
         return gender, ([("bad_gender", {"value": text})] if text and not gender else [])
-    text = _SPACES.sub(" ", _cell_text(value))  # phone
+    text = SPACES.sub(" ", cell_text(value))  # phone
     digits = sum(c.isdigit() for c in text)
     good = (
         _PHONE.fullmatch(text) is not None
@@ -346,7 +217,7 @@ def parse_roster(
     for index in range(table.header_index + 1, len(table.cells)):
         cells = table.cells[index]
         raw = [(f, label, cells[j] if j < len(cells) else None) for f, (j, label) in order]
-        if all(_is_blank(value) for _, _, value in raw):
+        if all(is_blank(value) for _, _, value in raw):
             continue
         row_no = index + 1
         values: dict[str, object] = dict.fromkeys(OPTIONAL_FIELDS)
