@@ -9,6 +9,7 @@ empty; a submission needs every one. Example: criteria 教学内容 (max 30) and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -52,12 +53,25 @@ def to_score(tenths: int) -> Decimal:
     return (Decimal(tenths) / 10).quantize(TENTH)
 
 
+# Text as a person types a score: digits with an optional sign and decimal point (full-width ones too, as a
+# Chinese input method gives them); no exponent, no digit separators, no other scripts' digits.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．＋－", "0123456789.+-")
+
+
 def _decimal(value: object) -> Decimal | None:
-    """A JSON number or numeric text as a Decimal (never through a binary float's digits); else None."""
+    """A JSON number or plain numeric text as a Decimal (a float through its shortest repr, never its binary
+    digits); else None. ``"8.5"`` and ``"８.５"`` are 8.5; ``"1e999"``, ``"1_0"`` and ``"NaN"`` are not
+    numbers."""
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         return None
+    if isinstance(value, str):
+        value = value.strip().translate(_FULL_WIDTH)
+        if not _PLAIN_NUMBER.fullmatch(value):
+            return None
     try:
-        number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+        # an int directly: str() of a huge one raises (Python's limit on digits), Decimal() does not
+        number = Decimal(value) if isinstance(value, int | Decimal) else Decimal(str(value))
     except InvalidOperation:
         return None
     return number if number.is_finite() else None

@@ -159,9 +159,19 @@ def _not_published(competition: Competition) -> None:
         raise Conflict(_("The results are published: the panel can no longer change."), code="wrong_state")
 
 
+def _lock_panels(competition: Competition) -> None:
+    """Serialise changes of one competition's panels, so that two judges added at once take different seats
+    (PostgreSQL row lock, held to the commit; SQLite serialises writers anyway). Score sheets only read the
+    row, so they are not held up."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(select(Competition.id).where(Competition.id == competition.id).with_for_update())
+        db.session.refresh(competition, ["status"])  # as it is now, not as it was read before the lock
+
+
 def assign_judge(*, competition: Competition, username: str, group_ids: list, by: User) -> dict:
     """Put a judge on exactly ``group_ids`` of the competition (their other groups are left), with the next
     free seat in each new group. A group where they already hold a submitted sheet cannot be left."""
+    _lock_panels(competition)
     _not_published(competition)
     judge = _judge_named(username, competition)
     groups = {g.id for g in competition.groups}

@@ -58,6 +58,8 @@ def _insert():
 
 def criteria_of(round_id: int) -> list[CriterionRule]:
     """The round's rubric as (criterion id, maximum in tenths); an unknown round is a 404."""
+    if not is_db_int(round_id):  # beyond the column's range: PostgreSQL would refuse the query (a 500)
+        raise NotFound(_("No such round."))
     rows = db.session.execute(
         select(Criterion.id, Criterion.max_score)
         .where(Criterion.round_id == round_id)
@@ -155,10 +157,14 @@ def _upsert_sheet(
             "submitted_at": insert.excluded.submitted_at,
             "entered_by_id": insert.excluded.entered_by_id,
         },
+        # A reopened sheet refuses only the resend of the submission that was reopened; a write without a
+        # token (a draft) compares as NULL, which would refuse it too, hence its own term.
         where=and_(
             ScoreSheet.status == SheetStatus.DRAFT,
             or_(
-                ScoreSheet.reopened_token.is_(None), ScoreSheet.reopened_token != insert.excluded.client_token
+                ScoreSheet.reopened_token.is_(None),
+                insert.excluded.client_token.is_(None),
+                ScoreSheet.reopened_token != insert.excluded.client_token,
             ),
         ),
     ).returning(ScoreSheet.id)
@@ -287,6 +293,8 @@ def save_sheet(
     checked, problems = check_sheet(criteria, scores, submit=submit)
     if problems:
         raise rejection(problems)
+    if not is_db_int(entry_id):  # no such entry (and beyond the column's range)
+        raise Forbidden(_("You are not assigned to score this entry."))
     sheet_id = _upsert_sheet(
         judge_id=judge.id,
         round_id=round_id,

@@ -39,7 +39,7 @@ def set_stage(
         raise _invalid("group_id", _("Choose a group of this competition."))
     if not any(r.id == round_id for r in competition.rounds) or not is_db_int(round_id):
         raise _invalid("round_id", _("Choose a round of this competition."))
-    if screen not in set(StageScreen):
+    if not isinstance(screen, str) or screen not in set(StageScreen):  # a list or an object is no screen
         raise _invalid("screen", _("Choose what the screen shows: next, scoring, reveal or top_ten."))
     entry = None
     if entry_id is not None:
