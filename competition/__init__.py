@@ -62,11 +62,24 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .competitions import bp as competitions_bp
     from .coverage import bp as coverage_bp
+    from .judge import bp as judge_bp
+    from .judging import bp as judging_bp
     from .main import bp as main_bp
     from .registration import bp as registration_bp
     from .staff import bp as staff_bp
 
-    blueprints = (main_bp, auth_bp, admin_bp, staff_bp, competitions_bp, registration_bp, coverage_bp, api_bp)
+    blueprints = (
+        main_bp,
+        auth_bp,
+        admin_bp,
+        staff_bp,
+        competitions_bp,
+        registration_bp,
+        coverage_bp,
+        api_bp,
+        judging_bp,
+        judge_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
