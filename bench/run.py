@@ -8,12 +8,16 @@ bar:
 
     provincial coverage [sqlite]: median 41.2 ms (bar 300 ms) OK  (runs: 40.8, 41.2, ...)
 
-Each run starts with a fresh database session, as a request would. Options: ``--quick`` (scale 0.1, 3 runs),
-``--only NAME`` (a measurement whose name contains NAME: provincial, university, roster), ``--runs N``,
-``--scale X``, ``--engine sqlite|postgresql``. PostgreSQL is reached as ``PG_USER@PG_HOST:PG_PORT`` (default
-postgres@127.0.0.1:5432), like ``make test-pg``. Exit status 1 when a measurement failed (not when one is over
-its bar: the figures are for reading, and nothing in the test suite asserts a time). The first line gives the
-machine's load average: figures taken while other work runs are slower.
+Each run starts with a fresh database session, as a request would. Then, for each engine,
+``bench/judging.py``: score-sheet submission under gunicorn beside a trivial endpoint, with 200 judges (in a
+throw-away database of its own, ``bench_judging_<pid>`` on PostgreSQL; its options take the prefix
+``--judging-``, e.g. ``--judging-workers 2``). Options: ``--quick`` (scale 0.1, 3 runs, shorter judging
+phases), ``--only NAME`` (the measurements whose name contains NAME: provincial, university, roster,
+judging), ``--runs N``, ``--scale X``, ``--engine sqlite|postgresql``. PostgreSQL is reached as
+``PG_USER@PG_HOST:PG_PORT`` (default postgres@127.0.0.1:5432), like ``make test-pg``. Exit status 1 when a
+measurement failed (not when one is over its bar: the figures are for reading, and nothing in the test suite
+asserts a time). The first line gives the machine's load average: figures taken while other work runs are
+slower.
 """
 
 from __future__ import annotations
@@ -104,6 +108,7 @@ MEASUREMENTS = (
 )
 ROSTER = "roster import 50,000 rows"
 ROSTER_BAR_MS, ROSTER_MEMORY_BAR_MB = 15_000, 500
+JUDGING = "judging: sheet submission under gunicorn"
 
 
 def _figure(ms: float) -> str:
@@ -268,6 +273,21 @@ def _bench_engine(engine: str, url: str, folder: str, args, selected: list[str])
     return tally
 
 
+def _judging(engine: str, args) -> dict[str, int]:
+    """``bench/judging.py`` for one engine: its own database, gunicorn, 200 judges (see its docstring)."""
+    import judging
+
+    options = {k.removeprefix("judging_"): v for k, v in vars(args).items() if k.startswith("judging_")}
+    try:
+        result = judging.bench_engine(engine, argparse.Namespace(seed=args.seed, **options))
+    except Exception:
+        print(f"{JUDGING} [{engine}]: FAILED", flush=True)
+        traceback.print_exc()
+        return {"failed": 1, "over": 0, "unavailable": 0}
+    over = 0 if result is None else [result.ratio_ok, result.latency_ok].count(False)
+    return {"failed": 0, "over": over, "unavailable": 0}
+
+
 def _machine() -> str:
     """Cores and load: figures taken while other work runs on the machine are slower, and say so."""
     return f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
@@ -278,6 +298,8 @@ def _terminate(signum, _frame):
 
 
 def main() -> int:
+    import judging
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="scale 0.1 and 3 runs: a fast check")
     parser.add_argument("--only", help="only the measurements whose name contains this (e.g. provincial)")
@@ -287,11 +309,16 @@ def main() -> int:
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), help="one engine only")
     parser.add_argument("--roster-runs", type=int, help="timed roster imports (default 3, quick 1)")
     parser.add_argument("--roster-rows", type=int, default=ROSTER_ROWS)
+    judging.add_arguments(parser, prefix="judging-")
     args = parser.parse_args()
+    if args.quick:  # shorter phases, unless asked otherwise
+        for name, default, quick in (("duration", 10.0, 4.0), ("warmup", 5.0, 2.0), ("repeats", 2, 1)):
+            if getattr(args, f"judging_{name}") == default:
+                setattr(args, f"judging_{name}", quick)
     args.scale = args.scale or (0.1 if args.quick else 1.0)
     args.runs = args.runs or (3 if args.quick else 7)
     args.roster_runs = args.roster_runs or (1 if args.quick else 3)
-    names = [m.name for m in MEASUREMENTS] + [ROSTER]
+    names = [m.name for m in MEASUREMENTS] + [ROSTER, JUDGING]
     selected = [n for n in names if not args.only or args.only.lower() in n]
     if not selected:
         parser.error(f"--only {args.only}: no such measurement (there are: {', '.join(names)})")
@@ -307,17 +334,20 @@ def main() -> int:
     for engine, database in engines:
         if args.engine and engine != args.engine:
             continue
-        with database() as target:
-            if target is None:
-                continue
-            url, folder = target
-            try:
-                tally = _bench_engine(engine, url, folder, args, selected)
-            except Exception:
-                print(f"{engine}: FAILED before the measurements", flush=True)
-                traceback.print_exc()
-                tally = {"failed": 1}
-            for key, value in tally.items():
+        if any(name != JUDGING for name in selected):
+            with database() as target:
+                if target is not None:
+                    url, folder = target
+                    try:
+                        tally = _bench_engine(engine, url, folder, args, selected)
+                    except Exception:
+                        print(f"{engine}: FAILED before the measurements", flush=True)
+                        traceback.print_exc()
+                        tally = {"failed": 1}
+                    for key, value in tally.items():
+                        total[key] += value
+        if JUDGING in selected:
+            for key, value in _judging(engine, args).items():
                 total[key] += value
     parts = [f"{total[k]} {label}" for k, label in (("over", "over their bar"), ("failed", "failed"))]
     if total["unavailable"]:

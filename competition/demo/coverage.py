@@ -31,11 +31,13 @@ EVENTS = {
 
 
 def _date_in(rng: random.Random, year: int, today: date) -> date:
-    """Most events in spring and autumn terms, none in the future."""
+    """Most events in spring and autumn terms, none in the future. The same draws whatever today is, so a
+    seed gives the same people and events on any day (only dates past today move back)."""
     month = rng.choices(range(1, 13), weights=[2, 1, 8, 10, 9, 6, 2, 1, 7, 10, 9, 4])[0]
     day = rng.randint(1, 28)
+    back = rng.randint(0, 60)
     moment = date(year, month, day)
-    return moment if moment <= today else today - timedelta(days=rng.randint(0, 60))
+    return moment if moment <= today else today - timedelta(days=back)
 
 
 def load_demo_coverage(*, rng: random.Random, year: int, today: date) -> int:

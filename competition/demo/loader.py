@@ -19,6 +19,7 @@ from ..extensions import db
 from ..services import audit
 from .contests import load_demo_contests
 from .coverage import load_demo_coverage
+from .judging import load_demo_judging
 from .people import Login, add_accounts, add_staff, add_universities
 
 LOGINS_FILE = "demo-logins.txt"
@@ -32,6 +33,7 @@ def load_demo(*, seed: int = 2026) -> str:
     staff_by_university = add_staff(universities, rng)
     logins = add_accounts(universities, staff_by_university, rng)
     load_demo_contests(rng=rng)
+    logins = load_demo_judging(seed=seed, logins=logins)  # panels and sheets; the outside experts' log-ins
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     load_demo_coverage(rng=rng, year=today.year, today=today)
 

@@ -234,7 +234,7 @@ def test_demo_loads_a_province(app, runner, ctx, logins_file):
     assert ("teaching_research", True, False) in kinds and ("teaching_research", False, True) in kinds
 
     users = db.session.scalars(select(User)).all()
-    assert len(users) == 1 + 3 * len(universities) + 3
+    assert len(users) == 1 + 3 * len(universities) + 3 + 3  # and three outside experts (no university)
     assert not any(u.must_change_password for u in users)
     assert all(u.password_hash.startswith(INITIAL_PASSWORD_METHOD + "$") for u in users)
     audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "demo.load")).all()
