@@ -42,7 +42,18 @@ from ..enums import (
     StageScreen,
 )
 from ..extensions import db
-from ..models import AuditLog, Competition, DrawRecord, Entry, RoleGrant, Round, ScoreSheet, StageState, User
+from ..models import (
+    AuditLog,
+    Competition,
+    DrawRecord,
+    Entry,
+    JudgeAssignment,
+    RoleGrant,
+    Round,
+    ScoreSheet,
+    StageState,
+    User,
+)
 from ..services import panels, sheets, stage
 from .people import ROLE_WORDS, Login, _People, _user
 
@@ -87,6 +98,7 @@ class _Story:
     sheets: dict[tuple[int, int, int], tuple[datetime, datetime | None]] = field(default_factory=dict)
     reopened: dict[tuple[int, int, int], datetime] = field(default_factory=dict)
     stages: dict[int, datetime] = field(default_factory=dict)  # group id → last change
+    assigned: dict[tuple[int, int], datetime] = field(default_factory=dict)  # (group, judge) → when seated
 
     def token(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -234,6 +246,7 @@ def _score_school_contest(competition: Competition, story: _Story, now: datetime
     for name in SCHOOL_PANEL:
         panels.assign_judge(competition=competition, username=name, group_ids=group_ids, by=admin)
         story.audit.append(("judging.assign", assigned))
+        story.assigned.update({(g, judges[name].id): assigned for g in group_ids})
     judge_name, group, draw_no, reason = CONFLICT
     conflicted = by_draw.get((group, draw_no))
     if conflicted is not None:
@@ -350,6 +363,8 @@ def _provincial_panels(competition: Competition, story: _Story) -> None:
         for username in panel:
             panels.assign_judge(competition=competition, username=username, group_ids=group_ids, by=organizer)
             story.audit.append(("judging.assign", when))
+            judge_id = _user_named(username).id
+            story.assigned.update({(g, judge_id): when for g in group_ids})
             when += timedelta(minutes=3)
 
 
@@ -376,6 +391,11 @@ def _backdate(story: _Story, since: int) -> None:
         reopened = story.reopened.get((sheet.judge_id, sheet.round_id, sheet.entry_id))
         if reopened is not None:
             sheet.reopened_at = reopened
+    # Panels are seated before scoring starts (a judge seated later would show as joining late, behind).
+    for assignment in db.session.scalars(select(JudgeAssignment)):
+        when = story.assigned.get((assignment.group_id, assignment.judge_id))
+        if when is not None:
+            assignment.created_at = when
     for state in db.session.scalars(select(StageState).where(StageState.group_id.in_(story.stages))):
         state.updated_at = story.stages[state.group_id]
     db.session.flush()
