@@ -392,10 +392,8 @@ def _backdate(story: _Story, since: int) -> None:
         if reopened is not None:
             sheet.reopened_at = reopened
     # Panels are seated before scoring starts (a judge seated later would show as joining late, behind).
-    for assignment in db.session.scalars(select(JudgeAssignment)):
-        when = story.assigned.get((assignment.group_id, assignment.judge_id))
-        if when is not None:
-            assignment.created_at = when
+    for seat in db.session.scalars(select(JudgeAssignment)):
+        seat.created_at = story.assigned.get((seat.group_id, seat.judge_id), seat.created_at)
     for state in db.session.scalars(select(StageState).where(StageState.group_id.in_(story.stages))):
         state.updated_at = story.stages[state.group_id]
     db.session.flush()

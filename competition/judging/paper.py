@@ -119,20 +119,9 @@ def import_paper(competition_id: int):
         flash_refusal(_("Choose the filled-in template to import."))
         return redirect(url_for(".paper_page", competition_id=competition.id, round_id=round_.id))
     data, filename = upload.read(), upload.filename
-    try:
-        result = paper_sheets.import_paper_sheets(
-            competition=competition,
-            round_=round_,
-            data=data,
-            filename=filename,
-            dry_run=True,
-            by=current_user,
-        )
-    except ValidationFailed as error:
-        return _import_failed(competition, round_, error, filename)
-    except Conflict as error:
-        flash_refusal(error_text(error))
-        return redirect(url_for(".paper_page", competition_id=competition.id, round_id=round_.id))
+    result, refused = _import(competition, round_, data, filename, dry_run=True)
+    if refused is not None:
+        return refused
     token = uploads.stash(
         data, filename=filename, owner_id=current_user.id, purpose=_purpose(competition.id, round_.id)
     )
@@ -144,6 +133,25 @@ def import_paper(competition_id: int):
         token=token,
         filename=filename,
     )
+
+
+def _import(competition, round_, data: bytes, filename: str, *, dry_run: bool):
+    """The import checked (``dry_run``) or done: (its result, None), or (None, the answer to its refusal)."""
+    try:
+        result = paper_sheets.import_paper_sheets(
+            competition=competition,
+            round_=round_,
+            data=data,
+            filename=filename,
+            dry_run=dry_run,
+            by=current_user,
+        )
+    except ValidationFailed as error:
+        return None, _import_failed(competition, round_, error, filename)
+    except Conflict as error:
+        flash_refusal(error_text(error))
+        return None, redirect(url_for(".paper_page", competition_id=competition.id, round_id=round_.id))
+    return result, None
 
 
 def _import_failed(competition, round_, error, filename):
@@ -174,20 +182,9 @@ def confirm_paper_import(competition_id: int):
         flash(_("That preview has expired. Upload the file again."), "warning")
         return redirect(url_for(".paper_page", competition_id=competition.id, round_id=round_.id))
     data, filename = stashed
-    try:
-        result = paper_sheets.import_paper_sheets(
-            competition=competition,
-            round_=round_,
-            data=data,
-            filename=filename,
-            dry_run=False,
-            by=current_user,
-        )
-    except ValidationFailed as error:
-        return _import_failed(competition, round_, error, filename)
-    except Conflict as error:
-        flash_refusal(error_text(error))
-        return redirect(url_for(".paper_page", competition_id=competition.id, round_id=round_.id))
+    result, refused = _import(competition, round_, data, filename, dry_run=False)
+    if refused is not None:
+        return refused
     uploads.discard(token)
     flash(
         _("%(n)d paper sheets are submitted, each marked as entered by you.", n=len(result.sheets)),
