@@ -19,7 +19,15 @@ from tests.builders import PASSWORD, Factory, make_judge, make_scoring_contest, 
 from .conftest import ARTIFACTS, Account
 from .test_roster_journey import log_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [
+    pytest.mark.e2e,
+    # These tests cut the network under the browser on purpose: the development server then drops a static
+    # file half sent and Python reports the file it could not close. Only that warning is let through here.
+    pytest.mark.filterwarnings(
+        r"ignore:Exception ignored in. <_io\.(FileIO|BufferedReader):pytest.PytestUnraisableExceptionWarning",
+        "ignore:unclosed file <_io.BufferedReader:ResourceWarning",
+    ),
+]
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
 NAMES = ["李青", "王明", "赵雪", "陈晨"]
 # 课堂教学: 教学内容 30, 教学组织 30, 教学语言与教态 25.5, 教学特色 14.5
