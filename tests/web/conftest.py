@@ -1,9 +1,10 @@
-"""Fixtures of the web tests of judging: a provincial contest in scoring, and one with a live round."""
+"""Fixtures of the web tests: judging contests (in scoring; with a live round), and PostgreSQL only."""
 
 from __future__ import annotations
 
 import pytest
 
+from competition.extensions import db
 from tests.builders import make_judge, make_scoring_contest, staff
 from tests.web.judging_checks import LIVE_RUBRIC, judged_contest
 
@@ -29,3 +30,10 @@ def live(app, world):
         [staff("00123"), staff("H001")], judges=["expert"], rounds=LIVE_RUBRIC
     )
     return competition, entries
+
+
+@pytest.fixture
+def postgresql(ctx):
+    """The concurrency tests need PostgreSQL's row locks and isolation; elsewhere they are skipped."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the races need PostgreSQL (TEST_DATABASE_URL)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from competition.domain.draw import draw_order
 from competition.extensions import db
 from competition.models import Competition, DrawRecord, Entry, Staff, User
 from tests.builders import Api, in_days, make_competition
-from tests.web.api_checks import check_error
+from tests.web.api_checks import check_error, race
 from tests.web.test_api_competitions import add_entry, audit_rows, body, count, create, set_status
 
 ENTRY_FIELDS = {"id", "group_id", "staff_no", "name", "university", "department", "status", "draw_no"}
@@ -820,34 +819,6 @@ def test_the_journey_of_issue_3(org, login, people, make):
 
 
 # --- races (PostgreSQL) -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def postgresql(ctx):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the races need PostgreSQL (TEST_DATABASE_URL)")
-
-
-def race(*calls):
-    """Run the calls in threads, released together by a barrier; their results in call order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-    errors: list = []
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # reported by the test thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
-    return results
 
 
 @pytest.mark.postgres

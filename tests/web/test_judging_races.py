@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -11,38 +9,9 @@ from competition.extensions import db
 from competition.models import AuditLog, JudgeAssignment, ScoreSheet, ScoreValue
 from competition.models._base import utcnow
 from tests.builders import Api, make_judge, make_scoring_contest, staff, user
-from tests.web.api_checks import check_error
+from tests.web.api_checks import check_error, race
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def postgresql(ctx):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the races need PostgreSQL (TEST_DATABASE_URL)")
-
-
-def race(*calls):
-    """Run the calls in threads, released together by a barrier; their results in call order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-    errors: list = []
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # reported by the test thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    assert all(not thread.is_alive() for thread in threads)
-    return results
 
 
 def count(model, *where) -> int:
