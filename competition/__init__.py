@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from .judging import bp as judging_bp
     from .main import bp as main_bp
     from .registration import bp as registration_bp
+    from .results import bp as results_bp
     from .staff import bp as staff_bp
 
     blueprints = (
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
         api_bp,
         judging_bp,
         judge_bp,
+        results_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -39,3 +39,16 @@ def xlsx_response(data: bytes, filename: str) -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> Response:
+    """A PDF saved as ``filename`` (or shown inline in the browser), never cached by a shared proxy."""
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}",
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -90,13 +90,20 @@ def copy_competition(competition_id: int):
 @login_required
 def transition(competition_id: int):
     competition = managed_competition(competition_id, current_user)
-    target = json_body().get("to")
+    body = json_body()
+    target = body.get("to")
     if not isinstance(target, str):
         raise ValidationFailed(
             _("Say which state to move to."),
             details=[{"field": "to", "message": _("Say which state to move to.")}],
         )
-    competitions.transition(competition=competition, to=target, by=current_user)
+    competitions.transition(
+        competition=competition,
+        to=target,
+        by=current_user,
+        objection_ends=body.get("objection_ends"),
+        contact=body.get("contact"),
+    )
     return jsonify({"id": competition.id, "status": competition.status})
 
 

@@ -16,10 +16,12 @@ from .coverage import OfflineParticipation, Setting
 from .judging import JudgeAssignment, JudgeConflict, ScoreSheet, ScoreValue, StageState
 from .organisation import Department, University
 from .people import Staff
+from .results import Certificate, Publication, StageReveal
 
 __all__ = [
     "AuditLog",
     "AwardLevel",
+    "Certificate",
     "Competition",
     "CompetitionGroup",
     "Criterion",
@@ -30,12 +32,14 @@ __all__ = [
     "JudgeAssignment",
     "JudgeConflict",
     "OfflineParticipation",
+    "Publication",
     "RoleGrant",
     "Round",
     "ScoreSheet",
     "ScoreValue",
     "Setting",
     "Staff",
+    "StageReveal",
     "StageState",
     "University",
     "User",

@@ -64,6 +64,8 @@ class Competition(db.Model):
     decimals: Mapped[int] = mapped_column(default=2)
     final_mode: Mapped[str] = mapped_column(String(20), default=FinalMode.WEIGHTED.value)
     anomaly_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 4), default=Decimal("0.10"))
+    # Round names whose scores separate equal finals, in order (higher first); what they cannot separate ties.
+    tie_breakers: Mapped[list] = mapped_column(JSON, default=list)
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("competition.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

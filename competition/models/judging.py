@@ -127,3 +127,5 @@ class StageState(db.Model):
     screen: Mapped[str] = mapped_column(String(10), default=StageScreen.NEXT.value)
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The secret of the group's screen link (a kiosk needs no account); rotating it ends the old link.
+    screen_token: Mapped[str | None] = mapped_column(String(64))

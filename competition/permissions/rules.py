@@ -119,3 +119,19 @@ def can_change_materials(user: User, entry: Entry) -> bool:
 
 def can_download(user: User, entry: Entry) -> bool:
     return can_see_entry(user, entry)
+
+
+# --- results and certificates -------------------------------------------------------------------------------
+
+
+def can_see_results(user: User, competition: Competition) -> bool:
+    """Those who run the competition always (the live, provisional board); everyone else, without an account
+    too, once the results are published (公示)."""
+    if competition.status == CompetitionStatus.PUBLISHED:
+        return True
+    return user.is_authenticated and can_manage_competition(user, competition)
+
+
+def can_get_certificate(user: User, entry: Entry) -> bool:
+    """The entrant, their university's union admin and those who run the competition."""
+    return user.is_authenticated and can_see_entry(user, entry)

@@ -19,6 +19,7 @@ from .rules import (
     can_manage_competition,
     can_manage_university,
     can_see_entry,
+    can_see_results,
     can_view_competition,
 )
 
@@ -104,6 +105,19 @@ def managed_competition(competition_id: int, user: User) -> Competition:
     if not can_manage_competition(user, competition):
         raise Forbidden(_("Only the organizers of this competition may do this."))
     return competition
+
+
+def results_competition(competition_id: int, user: User) -> Competition:
+    """A competition whose results the user may read: 403 when they see it but results are not published yet,
+    404 when they do not see it at all."""
+    competition = db.session.get(Competition, competition_id) if is_db_int(competition_id) else None
+    if competition is None:
+        raise NotFound(_("No such competition."))
+    if can_see_results(user, competition):
+        return competition
+    if user.is_authenticated and can_view_competition(user, competition):
+        raise Forbidden(_("The results are not published yet."))
+    raise NotFound(_("No such competition."))
 
 
 # --- entries and their files --------------------------------------------------------------------------------

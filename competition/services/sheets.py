@@ -32,7 +32,7 @@ from ..models import (
     User,
 )
 from ..models._base import utcnow
-from . import audit
+from . import audit, live
 from .messages import sheet_problem_message
 
 MAX_TOKEN = 64
@@ -340,6 +340,7 @@ def unlock_sheet(*, round_: Round, entry: Entry, judge: User, reason: object, by
     sheet.status = SheetStatus.DRAFT
     sheet.reopened_token, sheet.client_token = sheet.client_token, None
     sheet.reopened_reason, sheet.reopened_at, sheet.submitted_at = reason, utcnow(), None
+    live.bump(entry.competition_id)  # a revealed score may change: every big screen refetches
     audit.record(
         "sheet.unlock",
         by=by,

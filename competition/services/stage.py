@@ -10,13 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..database import is_db_int
-from ..enums import CompetitionStatus, EntryStatus, SheetStatus, StageScreen
+from ..enums import CompetitionStatus, EntryStatus, StageScreen
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
-from ..models import Competition, Entry, JudgeAssignment, ScoreSheet, StageState, User
+from ..models import Competition, Entry, JudgeAssignment, StageState, User
 from ..models._base import utcnow
-from . import audit
-from .panels import load_panel
+from . import audit, live
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -56,6 +55,8 @@ def set_stage(
     state.version = (state.version or 0) + 1
     state.updated_at = utcnow()
     db.session.flush()
+    if screen == StageScreen.REVEAL:
+        live.record_reveal(state)
     audit.record(
         "stage.set",
         by=by,
@@ -76,39 +77,9 @@ def stage_of(competition: Competition, group_id: int) -> StageState | None:
     )
 
 
-def stage_dict(competition: Competition, state: StageState | None) -> dict:
-    """The live state as the console and the screen read it; scores stay hidden until the results issue's
-    reveal (``judge_totals``, ``dropped`` and ``score`` are null, the leaderboard empty)."""
-    if state is None or state.entry_id is None:
-        return {"screen": state.screen if state else StageScreen.NEXT, "on_stage": None, "leaderboard": []}
-    entry = db.session.get(Entry, state.entry_id)
-    panel = load_panel(competition)
-    expected = sum(1 for j in panel.judges_of(entry.group_id) if entry.id not in panel.recusals_of(j))
-    submitted = db.session.scalar(
-        select(db.func.count())
-        .select_from(ScoreSheet)
-        .where(
-            ScoreSheet.round_id == state.round_id,
-            ScoreSheet.entry_id == entry.id,
-            ScoreSheet.status == SheetStatus.SUBMITTED,
-        )
-    )
-    return {
-        "screen": state.screen,
-        "group_id": state.group_id,
-        "round_id": state.round_id,
-        "version": state.version,
-        "on_stage": {
-            "entry_id": entry.id,
-            "draw_no": entry.draw_no,
-            "submitted": submitted,
-            "expected": expected,
-            "judge_totals": None,
-            "dropped": None,
-            "score": None,
-        },
-        "leaderboard": [],
-    }
+def stage_dict(competition: Competition, state: StageState | None, group_id: int | None = None) -> dict:
+    """The live state as the console and the screen read it (``services.live.live_state``)."""
+    return live.live_state(competition, state, group_id)
 
 
 def judge_stages(judge_id: int) -> list[dict]:

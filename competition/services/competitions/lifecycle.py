@@ -7,14 +7,15 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ...clock import local_today
 from ...domain import lifecycle
-from ...enums import EntryStatus
+from ...enums import CompetitionStatus, EntryStatus
 from ...errors import Conflict
 from ...extensions import db
 from ...labels import STATUS_LABELS, label
 from ...models import Competition, Entry, User
 from ...models._base import utcnow
-from .. import audit, progress
+from .. import audit, progress, results
 
 
 def _undrawn_entries(competition: Competition) -> int:
@@ -76,8 +77,19 @@ DETAILS: dict[str, Callable[[Competition], list[dict]]] = {
 }
 
 
-def transition(*, competition: Competition, to: str, by: User) -> Competition:
-    """One step forward at a time; never back, never skipping; and only when the step's guards are met."""
+def transition(
+    *,
+    competition: Competition,
+    to: str,
+    by: User,
+    objection_ends: object = None,
+    contact: object = None,
+) -> Competition:
+    """One step forward at a time; never back, never skipping; and only when the step's guards are met.
+
+    Publication also freezes the results (``services.results.publish``) with the objection period's end and
+    the contact the organizer gives (both optional; a bad one refuses the step).
+    """
     if not lifecycle.is_next_step(competition.status, to):
         raise Conflict(
             _(
@@ -92,6 +104,8 @@ def transition(*, competition: Competition, to: str, by: User) -> Competition:
         code = failed[0].code
         details = DETAILS[code](competition) if code in DETAILS else []
         raise Conflict(_refusals()[code], code=code, details=details)
+    if to == CompetitionStatus.PUBLISHED:
+        ends, contact_text = results.parse_objection(objection_ends, contact, today=local_today())
     previous = competition.status
     competition.status = to
     competition.status_changed_at = utcnow()
@@ -103,4 +117,6 @@ def transition(*, competition: Competition, to: str, by: User) -> Competition:
         university_id=competition.university_id,
         **{"from": previous, "to": to},
     )
+    if to == CompetitionStatus.PUBLISHED:
+        results.publish(competition, by=by, objection_ends=ends, contact=contact_text)
     return competition
