@@ -51,6 +51,8 @@ def test_in_a_live_round_judges_score_only_the_entry_on_stage(app, live, org):
         "judge_totals": None,
         "dropped": None,
         "score": None,
+        "seats": [{"seat": 1, "submitted": False}],
+        "reveal": None,
     }
     assert put(judge, practical, first, [80], submit=True).get_json() == {"status": "submitted", "total": 80}
     check_error(put(judge, practical, second, [70], submit=True), 409, "not_on_stage")
