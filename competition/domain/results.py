@@ -17,8 +17,9 @@ Every step follows DESIGN.md §2 (Scores, Ranking and awards):
 Worked by hand. Seven judges score contestant No. 3 in 课堂教学 (weight 0.75):
 88.5, 90, 91.5, 87, 95, 86.5, 90. Seven totals ≥ ``trim_min_judges`` 5, so the highest (95) and the lowest
 (86.5) are dropped; the mean of the other five is (88.5 + 90 + 91.5 + 87 + 90) / 5 = 447 / 5 = 89.4, i.e.
-89.40 at two decimals. Round 教学设计 (weight 0.20) gave 85.125 exactly (its five judges' mean), rounded
-half-up to 85.13 — not 85.12 as binary floats would give — and 教学反思 (weight 0.05) 80.00. The final is
+89.40 at two decimals. In 教学设计 (weight 0.20) six judges gave 90, 84.9, 85, 85.2, 85.4 and 80: without 90
+and 80 the mean is 340.5 / 4 = 85.125 exactly, rounded half-up to 85.13 — not 85.12 as binary floats would
+give — and 教学反思 (weight 0.05) gave 80.00. The final is
 0.20 × 85.13 + 0.75 × 89.40 + 0.05 × 80.00 = 17.026 + 67.05 + 4 = 88.076 → 88.08.
 
 In a group of 10 ranked entries with awards 15% / 25% / 35%: c₁ = half-up(0.15 × 10) = half-up(1.5) = 2,
