@@ -13,7 +13,11 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-microhei
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils
+# The CJK font embedded in the certificates (services/certificates.py looks for these files, or CERTIFICATE_FONT).
+CERT_FONT_PACKAGE := fonts-wqy-microhei
+CERT_FONTS := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc /usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
+  /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 PG_USER ?= postgres
@@ -21,7 +25,7 @@ PG_USER ?= postgres
 PYTEST_ARGS ?=
 PYTEST := env -u PLAYWRIGHT_BROWSERS_PATH PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 
-.PHONY: help venv translations messages db demo run test test-pg browser lint bench
+.PHONY: help venv translations messages db demo fonts run test test-pg browser lint bench
 
 help:
 	@echo "make run      set everything up, load demo data, serve on http://$(HOST):$(PORT)"
@@ -63,10 +67,25 @@ db: venv
 demo: db
 	$(FLASK) demo --if-empty
 
-run: venv translations db demo
+# The certificates' CJK font: nothing to do when CERTIFICATE_FONT or a known font file exists; as root it is
+# installed with apt-get, anyone else is told how (the server still runs; certificate pages say the same).
+fonts:
+	@if [ -n "$${CERTIFICATE_FONT:-}" ] && [ -f "$${CERTIFICATE_FONT}" ]; then exit 0; fi; \
+	for f in $(CERT_FONTS); do [ -f "$$f" ] && exit 0; done; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "fonts: no CJK font for the certificates; installing $(CERT_FONT_PACKAGE)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -q && apt-get install -y -q --no-install-recommends $(CERT_FONT_PACKAGE); \
+	else \
+	  echo "fonts: certificates need a CJK font. Install one with: sudo apt-get install -y $(CERT_FONT_PACKAGE)" >&2; \
+	  echo "       (or set CERTIFICATE_FONT to a .ttf/.otf/.ttc Chinese font file)" >&2; \
+	fi
+
+run: venv translations fonts db demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# Debian's Chromium and a CJK font for the browser tests (Playwright never downloads a browser of its own).
+# Debian's Chromium and a CJK font for the browser tests (Playwright never downloads a browser of its own), and
+# pdftoppm, with which the certificate tests look at a rendered page.
 # As root they are installed when missing; anyone else is told how.
 browser:
 	@missing=""; \
@@ -74,13 +93,14 @@ browser:
 	if ! fc-list :lang=zh family 2>/dev/null | grep -q . \
 	   && ! ls /usr/share/fonts/opentype/noto/NotoSansCJK* /usr/share/fonts/truetype/wqy/wqy-microhei* >/dev/null 2>&1; \
 	then missing="$${missing:+$$missing, }a CJK font"; fi; \
+	command -v pdftoppm >/dev/null || missing="$${missing:+$$missing, }pdftoppm (poppler-utils, certificate tests)"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "browser: missing $$missing; installing $(SYSTEM_PACKAGES)"; \
 	    export DEBIAN_FRONTEND=noninteractive; \
 	    apt-get update -q && apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES); \
 	  else \
-	    echo "The browser tests need Debian's Chromium and a CJK font (missing: $$missing)." >&2; \
+	    echo "The tests need Debian's Chromium, a CJK font and pdftoppm (missing: $$missing)." >&2; \
 	    echo "Install them with: sudo apt-get install -y $(SYSTEM_PACKAGES)" >&2; \
 	    exit 1; \
 	  fi; \
