@@ -66,6 +66,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # The Chinese font embedded in certificates (empty: the first known system font).
+        "CERTIFICATE_FONT": os.environ.get("CERTIFICATE_FONT", ""),
+        # Who awards provincial competitions' certificates (a school contest's is its university's union).
+        "ORGANIZER_NAME": os.environ.get("ORGANIZER_NAME", "省教育工会"),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "ROSTER_MAX_BYTES": 10 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -114,7 +114,7 @@ def _bold_beside(face: Face) -> Face | None:
 
 
 def configured_font() -> str | None:
-    return current_app.config.get("CERTIFICATE_FONT") or os.environ.get("CERTIFICATE_FONT") or None
+    return current_app.config.get("CERTIFICATE_FONT") or None
 
 
 def find_font() -> CertificateFont | None:
