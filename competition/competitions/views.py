@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,8 +12,8 @@ from flask_login import current_user, login_required
 from ..args import choice_arg, int_arg
 from ..clock import local_today
 from ..domain import lifecycle
-from ..enums import CompetitionKind, CompetitionLevel
-from ..errors import Conflict, ValidationFailed
+from ..enums import CompetitionKind, CompetitionLevel, CompetitionStatus
+from ..errors import Conflict, ServiceError, ValidationFailed
 from ..feedback import error_text, flash_refusal
 from ..models import Competition
 from ..permissions import (
@@ -26,9 +28,12 @@ from ..permissions import (
     visible_competition,
     visible_universities,
 )
-from ..services import competition_templates, competitions
+from ..services import competition_templates, competitions, progress, result_pages
 from . import bp, formdata
 from .words import NEXT_STEP, STATUS_LABELS, TRANSITION_DONE, template_words
+
+OBJECTION_DAYS = 7  # the objection period (公示期) proposed when publishing: a week from today
+MISSING_LISTED = 5  # sheets named in a refusal to publish; the rest are counted
 
 
 @bp.context_processor
@@ -165,6 +170,7 @@ def show_competition(competition_id: int):
     manager = can_manage_competition(current_user, competition)
     quota_rows = competitions.quota_rows(competition) if manager else []
     following = lifecycle.next_status(competition.status)
+    publishing = manager and following == CompetitionStatus.PUBLISHED
     return render_template(
         "competitions/detail.html",
         competition=competition,
@@ -175,7 +181,22 @@ def show_competition(competition_id: int):
         next_step=NEXT_STEP.get(following),
         statuses=list(STATUS_LABELS),
         editable=lifecycle.is_editable(competition.status),
+        publishing=publishing,
+        missing_sheets=progress.count_missing_sheets(competition) if publishing else 0,
+        objection_default=(local_today() + timedelta(days=OBJECTION_DAYS)).isoformat(),
+        today=local_today().isoformat(),
+        publication=result_pages.publication_facts(competition),
     )
+
+
+def _publication_refusal(error: ServiceError) -> str:
+    """Why publishing was refused, in words: the reason and the first few sheets still missing."""
+    listed = [d["message"] for d in error.details if d.get("message") and d["message"] not in error.message]
+    shown = listed[:MISSING_LISTED]
+    text = " ".join([error.message, *shown])
+    if len(listed) > len(shown):
+        text += " " + _("And %(n)d more.", n=len(listed) - len(shown))
+    return text
 
 
 @bp.post("/<int:competition_id>/transition")
@@ -184,8 +205,26 @@ def transition(competition_id: int):
     competition = managed_competition(competition_id, current_user)
     target = request.form.get("to", "")
     current = competition.status
+    back = redirect(url_for(".show_competition", competition_id=competition_id))
+    publishing = target == CompetitionStatus.PUBLISHED and lifecycle.next_status(current) == target
+    if publishing and request.form.get("confirm") != "yes":
+        flash_refusal(
+            _(
+                "The results are not published: tick the box to confirm that you have checked them and that "
+                "publishing cannot be undone."
+            )
+        )
+        return back
+    extra = (
+        {"objection_ends": request.form.get("objection_ends"), "contact": request.form.get("contact")}
+        if publishing
+        else {}
+    )
     try:
-        competitions.transition(competition=competition, to=target, by=current_user)
+        competitions.transition(competition=competition, to=target, by=current_user, **extra)
+    except ValidationFailed as error:
+        reason = error_text(error)
+        flash_refusal(_("The results are not published: %(reason)s", reason=reason) if publishing else reason)
     except Conflict as error:
         if error.code == "invalid_transition":
             following = lifecycle.next_status(current)
@@ -196,11 +235,11 @@ def transition(competition_id: int):
                 next=STATUS_LABELS[following] if following else "—",
             )
         else:
-            message = error_text(error)
+            message = _publication_refusal(error) if publishing else error_text(error)
         flash_refusal(message)
     else:
         flash(str(TRANSITION_DONE[target]), "success")
-    return redirect(url_for(".show_competition", competition_id=competition_id))
+    return back
 
 
 def _copy(source: Competition, back: str):

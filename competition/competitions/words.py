@@ -100,6 +100,7 @@ FIELD_LABELS = {
     "decimals": _l("Decimal places"),
     "final": _l("Final score"),
     "anomaly_threshold": _l("Flag a judge total this far from the median (percent of the round maximum)"),
+    "tie_breakers": _l("Equal final scores: compare the rounds"),
     "awards": _l("Awards"),
     "ratio": _l("Share of the group (%)"),
 }
@@ -108,6 +109,7 @@ ITEM_LABELS = {
     "rounds": _l("Round %(n)d"),
     "criteria": _l("Criterion %(n)d"),
     "awards": _l("Award %(n)d"),
+    "tie_breakers": _l("Tie-breaker %(n)d"),
     "eligible_categories": _l("Post category %(n)d"),
 }
 

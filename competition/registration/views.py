@@ -22,7 +22,7 @@ from ..permissions import (
     visible_entry,
     visible_material,
 )
-from ..services import entries, materials, registration
+from ..services import entries, materials, registration, result_pages
 from ..services.messages import refusal_message
 from . import bp
 from .forms import MaterialForm, RegisterForm
@@ -104,6 +104,7 @@ def index():
         staff=staff,
         offers=entries.offers_for(user=current_user, staff=staff, entries=mine),
         entries=mine,
+        results=result_pages.entry_results(mine),
     )
 
 
@@ -157,6 +158,7 @@ def _entry_page(entry: Entry, *, form: MaterialForm | None = None, problem: str 
         and len(entry.materials) < materials.MAX_FILES_PER_ENTRY,
         max_files=materials.MAX_FILES_PER_ENTRY,
         is_own=is_entrant(current_user, entry),
+        result=result_pages.entry_results([entry]).get(entry.id),
     )
 
 
