@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..args import int_arg
+from ..database import is_db_int
 from ..downloads import pdf_response, xlsx_response
 from ..errors import Forbidden, NotFound, Unauthorized
 from ..extensions import db
@@ -15,6 +16,7 @@ from ..models import Certificate, Competition
 from ..permissions import (
     can_get_certificate,
     can_manage_competition,
+    can_see_results,
     managed_competition,
     require,
     results_competition,
@@ -24,9 +26,19 @@ from ..services import certificates, live, result_exports, results, stage
 from . import bp
 
 
+def _readable_competition(competition_id: int) -> Competition:
+    """The competition whose results are asked for (``results_competition``); an anonymous caller is asked to
+    log in (401) while the results are unpublished, as at every other endpoint that needs an account."""
+    if not current_user.is_authenticated:
+        competition = db.session.get(Competition, competition_id) if is_db_int(competition_id) else None
+        if competition is not None and not can_see_results(current_user, competition):
+            raise Unauthorized(_("Log in first."))
+    return results_competition(competition_id, current_user)
+
+
 @bp.get("/competitions/<int:competition_id>/results")
 def group_results(competition_id: int):
-    competition = results_competition(competition_id, current_user)
+    competition = _readable_competition(competition_id)
     group = results.group_of(competition, int_arg("group_id"))
     runs_it = current_user.is_authenticated and can_manage_competition(current_user, competition)
     return jsonify(results.results_for(competition, group, runs_it=runs_it))
@@ -34,7 +46,7 @@ def group_results(competition_id: int):
 
 @bp.get("/competitions/<int:competition_id>/results.xlsx")
 def results_workbook(competition_id: int):
-    competition = results_competition(competition_id, current_user)
+    competition = _readable_competition(competition_id)
     runs_it = current_user.is_authenticated and can_manage_competition(current_user, competition)
     data, filename = result_exports.results_workbook(competition, with_sheets=runs_it)
     return xlsx_response(data, filename)

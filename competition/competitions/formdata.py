@@ -5,7 +5,9 @@ ratios and the anomaly threshold as percentages (20 for 0.2). ``state_from_form`
 rows dropped, rows renumbered), ``body_from_state`` writes the API body the service validates, and
 ``state_from_body`` fills the form from a template, a stored competition or the defaults. Because the body is
 built from the state row by row, an error path of the body names an input of the re-rendered form:
-``rounds[1].criteria[0].max_score`` → ``rounds-1-criteria-0-max_score``.
+``rounds[1].criteria[0].max_score`` → ``rounds-1-criteria-0-max_score``. The tie-breaking rounds are a few
+selects of round names (``scoring-tie_breakers-0``, ...), blank ones dropped: ``scoring.tie_breakers[1]`` →
+``scoring-tie_breakers-1``.
 """
 
 from __future__ import annotations
@@ -68,6 +70,13 @@ def _rows(form: MultiDict, prefix: str, fields: tuple[str, ...]) -> list[dict]:
     return [row for row in rows if any(row.values())]
 
 
+def _tie_breakers(form: MultiDict) -> list[str]:
+    """The round names chosen in ``scoring-tie_breakers-<n>``, in numeric order, blank ones dropped."""
+    pattern = re.compile(r"scoring-tie_breakers-(\d+)")
+    slots = sorted(int(m.group(1)) for key in form for m in [pattern.fullmatch(key)] if m)
+    return [name for i in slots for name in [_text(form, f"scoring-tie_breakers-{i}")] if name]
+
+
 def state_from_form(form: MultiDict) -> dict:
     state: dict = {key: _text(form, key) for key in SIMPLE}
     state["eligible_categories"] = [c for c in form.getlist("eligible_categories") if c]
@@ -84,6 +93,7 @@ def state_from_form(form: MultiDict) -> dict:
             row["criteria"] = criteria
             state["rounds"].append(row)
     state["scoring"] = {key: _text(form, f"scoring-{key}") for key in SCORING}
+    state["scoring"]["tie_breakers"] = _tie_breakers(form)
     state["awards"] = _rows(form, "awards", ("name", "ratio"))
     return state
 
@@ -140,8 +150,12 @@ def body_from_state(state: dict) -> dict:
             for r in state["rounds"]
         ],
         "scoring": {
-            key: ratio_text(value) if key == "anomaly_threshold" else _or_none(value)
-            for key, value in state["scoring"].items()
+            **{
+                key: ratio_text(value) if key == "anomaly_threshold" else _or_none(value)
+                for key, value in state["scoring"].items()
+                if key in SCORING
+            },
+            "tie_breakers": list(state["scoring"].get("tie_breakers", [])),
         },
         "awards": [{"name": a["name"], "ratio": ratio_text(a["ratio"])} for a in state["awards"]],
     }
@@ -201,6 +215,10 @@ def state_from_body(body: dict) -> dict:
         key: percent_text(scoring[key]) if key == "anomaly_threshold" else _str(scoring[key])
         for key in SCORING
     }
+    tie_breakers = scoring.get("tie_breakers")
+    state["scoring"]["tie_breakers"] = (
+        [_str(name) for name in tie_breakers] if isinstance(tie_breakers, list | tuple) else []
+    )
     awards = body.get("awards")
     state["awards"] = [
         {"name": _str(a.get("name")), "ratio": percent_text(a.get("ratio"))}

@@ -4,21 +4,24 @@
 ``spec_to_dict`` writes a spec back as JSON-able data that ``parse_spec`` reads into an equal spec.
 Problems are (field path, code, params), never messages: the service words them in the user's language.
 Field paths follow the body: ``"name"``, ``"rounds"``, ``"rounds[1].weight"``,
-``"rounds[0].criteria[2].max_score"``, ``"groups[3].name"``, ``"awards[0].ratio"``, ``"scoring.decimals"``.
+``"rounds[0].criteria[2].max_score"``, ``"groups[3].name"``, ``"awards[0].ratio"``, ``"scoring.decimals"``,
+``"scoring.tie_breakers[1]"``.
 
 Codes and their params:
 
 - ``required`` {} — missing, null, blank or empty where a value is needed;
 - ``type`` {"expected": "number" | "integer" | "text" | "boolean" | "list" | "object" | "date" | "datetime"};
 - ``too_long`` {"max": n} — text longer than n characters;
-- ``choice`` {"value": v, "choices": [...]} — not one of the allowed values;
+- ``choice`` {"value": v, "choices": [...]} — not one of the allowed values (a tie-breaker that names no
+  round of the competition: the choices are the round names);
 - ``not_allowed`` {} — a provincial competition with a ``university``;
 - ``range`` {"min": a, "max": b} (integers, inclusive; either may be absent) or
   {"above": "0", "max": "1"} (decimals as text: greater than ``above``, at most ``max``);
 - ``decimals`` {"places": 1} — a maximum score with more decimal places; {"places": 4} — a weight, award
   ratio or anomaly threshold finer than 0.0001 (it would be rounded when stored, and weights that sum to 1
   into weights that do not);
-- ``duplicate`` {"value": v} — a repeated name (or category), reported on every repetition after the first;
+- ``duplicate`` {"value": v} — a repeated name (or category, or tie-breaking round), reported on every
+  repetition after the first;
 - ``order`` {"after": "registration_opens"} — registration must close after it opens;
 - ``weights_sum`` {"sum": "0.95"} — the round weights must sum to exactly 1;
 - ``ratios_sum`` {"sum": "1.05"} — the award ratios may sum to at most 1.
@@ -256,7 +259,23 @@ def _read_scoring(reader: _Reader, data: Mapping) -> ScoringSpec | None:
             required=False,
             default=default.anomaly_threshold,
         ),
+        tie_breakers=_read_tie_breakers(reader, scoring),
     )
+
+
+def _read_tie_breakers(reader: _Reader, scoring: Mapping) -> tuple | None:
+    """The names of the tie-breaking rounds, in order (none when omitted or null)."""
+    items = reader.items(scoring, "tie_breakers", "scoring.tie_breakers", required=False)
+    if items is None:
+        return None if "scoring.tie_breakers" in reader.failed else ()
+    names = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            names.append(item.strip())
+        else:
+            reader.fail(f"scoring.tie_breakers[{i}]", "type", {"expected": "text"})
+            names.append(None)
+    return tuple(names)
 
 
 def _read_round(reader: _Reader, value: object, path: str) -> RoundSpec | None:
@@ -335,12 +354,13 @@ def parse_spec(data: Mapping, *, tz: tzinfo | None = None) -> tuple[CompetitionS
     """Read a POST /competitions body into a spec: (spec, []) when all is well, else (None, every problem).
 
     Omitted or null ``scoring`` fields, and omitted or null ``awards``, take the defaults (``"awards": []``
-    means no awards); ``anonymous_judging`` defaults to true, ``requires_materials`` to false, a round's
-    ``mode`` to "queue". Unknown keys (ids, ``status``) are ignored; texts are stripped; a blank
-    ``university`` is none. Datetimes are ISO 8601 text (or datetime objects): an aware one is converted to
-    naive UTC; a naive one is taken as local time in ``tz`` (the app passes Asia/Shanghai), or as UTC when
-    ``tz`` is None. Type problems and rule problems (``validate_spec``) are reported together, in the order
-    of the body, except rule problems on a field that already has a type problem.
+    means no awards; no ``tie_breakers``, equal finals share a rank); ``anonymous_judging`` defaults to
+    true, ``requires_materials`` to false, a round's ``mode`` to "queue". Unknown keys (ids, ``status``)
+    are ignored; texts are stripped; a blank ``university`` is none. Datetimes are ISO 8601 text (or
+    datetime objects): an aware one is converted to naive UTC; a naive one is taken as local time in ``tz``
+    (the app passes Asia/Shanghai), or as UTC when ``tz`` is None. Type problems and rule problems
+    (``validate_spec``) are reported together, in the order of the body, except rule problems on a field
+    that already has a type problem.
     """
     if not isinstance(data, Mapping):
         return None, [Problem("", "type", {"expected": "object"})]

@@ -109,7 +109,8 @@ def validate_spec(spec: CompetitionSpec) -> list[Problem]:
     exactly 1, mode queue/live,
     each with at least one criterion, names unique within the round, maximum in (0, 1000] with at most one
     decimal place; trimming 0..3 each side, ``trim_min_judges`` at least trim_highest + trim_lowest + 1,
-    decimals 0..4, final weighted/last_round, anomaly_threshold in (0, 1]; award ratios in (0, 1] (at most 4
+    decimals 0..4, final weighted/last_round, anomaly_threshold in (0, 1], tie-breakers distinct names of the
+    competition's rounds (unchecked against rounds that are missing); award ratios in (0, 1] (at most 4
     places, like the weights and the threshold), names
     unique, summing to at most 1 (no awards at all is allowed).
     """
@@ -140,6 +141,7 @@ def validate_spec(spec: CompetitionSpec) -> list[Problem]:
     _validate_groups(problems, spec.groups)
     _validate_rounds(problems, spec.rounds)
     _validate_scoring(problems, spec.scoring)
+    _validate_tie_breakers(problems, spec.scoring, spec.rounds)
     _validate_awards(problems, spec.awards)
     if spec.requires_materials is None:
         problems.append(Problem("requires_materials", "required", {}))
@@ -237,6 +239,27 @@ def _validate_scoring(problems: list[Problem], scoring: ScoringSpec | None) -> N
     for name in ("trim_highest", "trim_lowest", "trim_min_judges", "decimals", "anomaly_threshold"):
         if getattr(scoring, name) is None:
             problems.append(Problem(f"scoring.{name}", "required", {}))
+
+
+def _validate_tie_breakers(
+    problems: list[Problem], scoring: ScoringSpec | None, rounds: tuple | None
+) -> None:
+    """Distinct names of this competition's rounds (their scores settle equal finals, in order)."""
+    if scoring is None:
+        return
+    if scoring.tie_breakers is None:
+        problems.append(Problem("scoring.tie_breakers", "required", {}))
+        return
+    names = [r.name for r in rounds or () if r is not None and r.name]
+    paths = [(f"scoring.tie_breakers[{i}]", name) for i, name in enumerate(scoring.tie_breakers)]
+    for path, name in paths:
+        if name is None:
+            continue
+        if name == "":
+            problems.append(Problem(path, "required", {}))
+        elif rounds and name not in names:
+            problems.append(Problem(path, "choice", {"value": name, "choices": names}))
+    _check_unique(problems, paths)
 
 
 def _validate_awards(problems: list[Problem], awards: tuple | None) -> None:

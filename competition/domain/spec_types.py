@@ -73,6 +73,7 @@ class ScoringSpec:
     decimals: int = 2
     final: str = FinalMode.WEIGHTED
     anomaly_threshold: Decimal = Decimal("0.10")
+    tie_breakers: tuple[str, ...] = ()  # round names: equal finals are compared on these rounds' scores
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def spec_to_dict(spec: CompetitionSpec) -> dict:
             "decimals": spec.scoring.decimals,
             "final": spec.scoring.final,
             "anomaly_threshold": _number(spec.scoring.anomaly_threshold),
+            "tie_breakers": list(spec.scoring.tie_breakers),
         },
         "awards": [{"name": a.name, "ratio": _number(a.ratio)} for a in spec.awards],
         "requires_materials": spec.requires_materials,
@@ -208,6 +210,7 @@ _ORDER = {
             "decimals",
             "final",
             "anomaly_threshold",
+            "tie_breakers",
             "awards",
             "ratio",
             "requires_materials",

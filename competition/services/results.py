@@ -302,9 +302,13 @@ def parse_objection(objection_ends: object, contact: object, *, today: date) -> 
     """The objection period's end (ISO date, not before today) and the contact, as the organizer gave them."""
     problems = []
     ends = None
+    if isinstance(objection_ends, str):
+        objection_ends = objection_ends.strip()
     if objection_ends not in (None, ""):
         try:
-            ends = date.fromisoformat(str(objection_ends))
+            if not isinstance(objection_ends, str):  # a number such as 20990101 is no date
+                raise ValueError(objection_ends)
+            ends = date.fromisoformat(objection_ends)
         except ValueError:
             problems.append(
                 {"field": "objection_ends", "message": _("Give the end of the objection period as a date.")}

@@ -1,6 +1,8 @@
 // The competition set-up form: rows added from <template> elements and removed, input names renumbered
 // (rounds-0-criteria-1-max_score), running sums of round weights, criteria maxima and award shares, and the
-// university field shown only for school-level competitions. No dependencies; no inline script (CSP).
+// university field shown only for school-level competitions, and the tie-breaker selects offering the rounds'
+// names as they are typed (a chosen round follows its renaming; a removed one is cleared). No dependencies; no
+// inline script (CSP).
 (function () {
   "use strict";
 
@@ -89,6 +91,51 @@
     }
   }
 
+  // The tie-breaker selects: which round row each one names, so a renamed round stays chosen.
+  var chosenRow = typeof WeakMap === "function" ? new WeakMap() : null;
+
+  function roundRows(form) {
+    return Array.prototype.slice.call(form.querySelectorAll("[data-row=rounds]"));
+  }
+
+  function roundName(row) {
+    var input = Array.prototype.filter.call(row.querySelectorAll("[data-field=name]"), function (el) {
+      return ownedBy(row, el);
+    })[0];
+    return input ? input.value.trim() : "";
+  }
+
+  function rememberTieBreakers(form) {
+    if (!chosenRow) { return; }
+    var rows = roundRows(form);
+    form.querySelectorAll("[data-tie-breaker]").forEach(function (select) {
+      var row = select.value ? rows.filter(function (r) { return roundName(r) === select.value; })[0] : null;
+      if (row) { chosenRow.set(select, row); } else { chosenRow.delete(select); }
+    });
+  }
+
+  function updateTieBreakers(form) {
+    var names = [];
+    roundRows(form).forEach(function (row) {
+      var name = roundName(row);
+      if (name && names.indexOf(name) < 0) { names.push(name); }
+    });
+    form.querySelectorAll("[data-tie-breaker]").forEach(function (select) {
+      var value = select.value;
+      var row = chosenRow ? chosenRow.get(select) : null;
+      if (row) { value = row.isConnected ? roundName(row) : ""; }
+      while (select.options.length > 1) { select.remove(1); }
+      names.forEach(function (name) { select.add(new Option(name, name)); });
+      if (value && names.indexOf(value) < 0) { select.add(new Option(value, value)); }
+      select.value = value;
+    });
+  }
+
+  function refresh(form) {
+    updateSums(form);
+    updateTieBreakers(form);
+  }
+
   function addRow(form, button) {
     var template = document.getElementById(button.getAttribute("data-add-row"));
     var list = button.closest("[data-list]");
@@ -97,7 +144,7 @@
     var row = template.content.firstElementChild.cloneNode(true);
     rows.appendChild(row);
     renumber(form);
-    updateSums(form);
+    refresh(form);
     var first = row.querySelector("input, select, textarea");
     if (first) { first.focus(); }
   }
@@ -107,7 +154,7 @@
     var list = row.parentElement.closest("[data-list]");
     row.remove();
     renumber(form);
-    updateSums(form);
+    refresh(form);
     var add = list && list.querySelector("[data-add-row]");
     if (add) { add.focus(); }
   }
@@ -132,8 +179,15 @@
     var remove = event.target.closest("[data-remove-row]");
     if (remove) { removeRow(form, remove); }
   });
-  form.addEventListener("input", function () { updateSums(form); });
-  updateSums(form);
+  form.addEventListener("input", function (event) {
+    if (event.target.hasAttribute("data-tie-breaker")) { rememberTieBreakers(form); }
+    refresh(form);
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.hasAttribute("data-tie-breaker")) { rememberTieBreakers(form); }
+  });
+  rememberTieBreakers(form);
+  refresh(form);
   var errors = document.getElementById("form-errors");
   if (errors) { errors.focus(); }
 })();

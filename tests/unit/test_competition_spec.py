@@ -118,7 +118,7 @@ def test_good_body_parses_without_problems():
 
 def test_omitted_fields_take_defaults():
     spec, _ = parse(with_changes({"anonymous_judging": DELETE, "quota_per_university": DELETE}))
-    assert spec.scoring == ScoringSpec(1, 1, 5, 2, "weighted", Decimal("0.10"))
+    assert spec.scoring == ScoringSpec(1, 1, 5, 2, "weighted", Decimal("0.10"), ())
     assert spec.awards == DEFAULT_AWARDS
     assert spec.anonymous_judging is True
     assert spec.quota_per_university is None
@@ -130,6 +130,50 @@ def test_partial_scoring_keeps_the_other_defaults():
     spec, problems = parse(with_changes({"scoring": {"decimals": 1, "final": "last_round"}}))
     assert problems == []
     assert spec.scoring == ScoringSpec(decimals=1, final="last_round")
+
+
+def test_tie_breakers_are_round_names_in_order():
+    spec, problems = parse(with_changes({"scoring": {"tie_breakers": [" 课堂教学 ", "教学设计"]}}))
+    assert problems == []
+    assert spec.scoring.tie_breakers == ("课堂教学", "教学设计")
+    assert spec.scoring == ScoringSpec(tie_breakers=("课堂教学", "教学设计"))
+    assert spec_to_dict(spec)["scoring"]["tie_breakers"] == ["课堂教学", "教学设计"]
+
+
+@pytest.mark.parametrize("value", [[], None])
+def test_no_tie_breakers_is_none_and_null_is_the_default(value):
+    spec, problems = parse(with_changes({"scoring": {"tie_breakers": value}}))
+    assert (problems, spec.scoring.tie_breakers) == ([], ())
+
+
+def test_tie_breakers_report_every_bad_item_at_its_index():
+    changes = {"scoring": {"tie_breakers": ["课堂教学", "说课", 3, "课堂教学", ""]}}
+    assert parse(with_changes(changes)) == (
+        None,
+        [
+            Problem(
+                "scoring.tie_breakers[1]", "choice", {"value": "说课", "choices": ["教学设计", "课堂教学"]}
+            ),
+            Problem("scoring.tie_breakers[2]", "type", {"expected": "text"}),
+            Problem("scoring.tie_breakers[3]", "duplicate", {"value": "课堂教学"}),
+            Problem("scoring.tie_breakers[4]", "required", {}),
+        ],
+    )
+
+
+def test_tie_breakers_follow_the_rounds_of_the_same_body():
+    renamed = with_changes({"rounds[1].name": "说课", "scoring": {"tie_breakers": ["说课", "教学设计"]}})
+    assert parse(renamed)[1] == []
+    spec, _ = parse(good_body())
+    bad = replace(spec, scoring=replace(spec.scoring, tie_breakers=("说课",)))
+    assert validate_spec(bad) == [
+        Problem("scoring.tie_breakers[0]", "choice", {"value": "说课", "choices": ["教学设计", "课堂教学"]})
+    ]
+    # Without rounds there is nothing to check them against: only the rounds are reported.
+    assert [p.field for p in validate_spec(replace(bad, rounds=()))] == ["rounds"]
+    assert validate_spec(replace(spec, scoring=replace(spec.scoring, tie_breakers=None))) == [
+        Problem("scoring.tie_breakers", "required", {})
+    ]
 
 
 def test_empty_awards_means_no_awards_and_null_means_default():
@@ -436,6 +480,22 @@ CASES = [
         {"above": "0", "max": "1"},
     ),
     ({"scoring": {"anomaly_threshold": False}}, "scoring.anomaly_threshold", "type", {"expected": "number"}),
+    ({"scoring": {"tie_breakers": "课堂教学"}}, "scoring.tie_breakers", "type", {"expected": "list"}),
+    ({"scoring": {"tie_breakers": {"0": "课堂教学"}}}, "scoring.tie_breakers", "type", {"expected": "list"}),
+    ({"scoring": {"tie_breakers": [["课堂教学"]]}}, "scoring.tie_breakers[0]", "type", {"expected": "text"}),
+    (
+        {"scoring": {"tie_breakers": ["说课"]}},
+        "scoring.tie_breakers[0]",
+        "choice",
+        {"value": "说课", "choices": ["教学设计", "课堂教学"]},
+    ),
+    (
+        {"scoring": {"tie_breakers": ["课堂教学", " 课堂教学"]}},
+        "scoring.tie_breakers[1]",
+        "duplicate",
+        {"value": "课堂教学"},
+    ),
+    ({"scoring": {"tie_breakers": ["  "]}}, "scoring.tie_breakers[0]", "required", {}),
     # awards
     ({"awards": "一等奖"}, "awards", "type", {"expected": "list"}),
     ({"awards": [["一等奖", 0.15]]}, "awards[0]", "type", {"expected": "object"}),
@@ -622,6 +682,7 @@ def test_spec_to_dict_is_the_api_shape_and_json_able():
         "decimals": 2,
         "final": "weighted",
         "anomaly_threshold": 0.1,
+        "tie_breakers": [],
     }
     assert data["awards"][0] == {"name": "一等奖", "ratio": 0.15}
     for tz in (None, SHANGHAI):
@@ -673,6 +734,14 @@ def test_parse_never_raises_on_arbitrary_json(value):
 def test_parse_never_raises_when_fields_of_a_good_body_are_replaced(replacements):
     data = good_body()
     data.update(replacements)
+    check_outcome(parse_spec(data, tz=SHANGHAI))
+
+
+@settings(max_examples=100, deadline=None)
+@given(json_values)
+def test_parse_never_raises_on_arbitrary_tie_breakers(value):
+    data = good_body()
+    data["scoring"] = {"tie_breakers": value}
     check_outcome(parse_spec(data, tz=SHANGHAI))
 
 
@@ -738,6 +807,7 @@ def valid_specs(draw) -> CompetitionSpec:
         draw(st.integers(0, 4)),
         draw(st.sampled_from(["weighted", "last_round"])),
         Decimal(draw(st.integers(1, 100))) / 100,
+        tuple(draw(st.permutations([r.name for r in rounds]))[: draw(st.integers(0, n_rounds))]),
     )
     level = draw(st.sampled_from(["school", "provincial"]))
     max_age = draw(st.none() | st.integers(18, 70))

@@ -51,6 +51,7 @@ DEFAULT_SCORING = {
     "decimals": 2,
     "final": "weighted",
     "anomaly_threshold": 0.1,
+    "tie_breakers": [],
 }
 DEFAULT_AWARDS = [("一等奖", 0.15), ("二等奖", 0.25), ("三等奖", 0.35)]
 
@@ -229,6 +230,7 @@ def test_given_scoring_and_awards_are_kept(org):
         "decimals": 3,
         "final": "last_round",
         "anomaly_threshold": 0.2,
+        "tie_breakers": ["课堂教学", "教学反思"],
     }
     awards = [
         {"name": "一等奖", "ratio": 0.1},

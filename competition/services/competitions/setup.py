@@ -71,6 +71,7 @@ def _apply(competition: Competition, spec: CompetitionSpec, university: Universi
     competition.decimals = spec.scoring.decimals
     competition.final_mode = spec.scoring.final
     competition.anomaly_threshold = spec.scoring.anomaly_threshold
+    competition.tie_breakers = list(spec.scoring.tie_breakers)
     competition.groups = [CompetitionGroup(name=name, position=i) for i, name in enumerate(spec.groups)]
     competition.rounds = [
         Round(
@@ -185,6 +186,7 @@ def to_spec_dict(competition: Competition) -> dict:
             "decimals": competition.decimals,
             "final": competition.final_mode,
             "anomaly_threshold": float(competition.anomaly_threshold),
+            "tie_breakers": list(competition.tie_breakers or []),
         },
         "awards": [{"name": a.name, "ratio": float(a.ratio)} for a in competition.awards],
     }
