@@ -13,11 +13,9 @@ def _force_password_change():
     from flask import redirect, request, url_for
     from flask_login import current_user
 
-    if (
-        current_user.is_authenticated
-        and current_user.must_change_password
-        and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
-        and not request.path.startswith("/api/")
-    ):
+    exempt = {"auth.change_password", "auth.logout", "static"}
+    if request.path.startswith("/api/") or request.endpoint in exempt:
+        return None  # checked before the user is loaded: the big screen's poll stays one statement
+    if current_user.is_authenticated and current_user.must_change_password:
         return redirect(url_for("auth.change_password"))
     return None
