@@ -1,4 +1,5 @@
-"""The live console (现场控制台): put the next contestant on stage and switch what the big screen shows."""
+"""The live console (现场控制台): put the next contestant on stage, switch what the big screen shows (待上场,
+评分中, 亮分, 前十名), and make or replace the group's big-screen link."""
 
 from __future__ import annotations
 
@@ -65,6 +66,42 @@ def set_stage(competition_id: int):
         else:
             message = _("Nobody is on stage.")
         flash(message, "success")
+    return _back(competition_id, group_id, round_id)
+
+
+def _back(competition_id: int, group_id: int | None, round_id: int | None):
     return redirect(
         url_for(".show_console", competition_id=competition_id, group_id=group_id, round_id=round_id)
     )
+
+
+@bp.post("/<int:competition_id>/console/screen_link")
+@login_required
+def make_screen_link(competition_id: int):
+    """Make the group's big-screen link (the console shows it once it exists; showing never makes it)."""
+    competition = run_competition(competition_id)
+    group_id, round_id = form_int("group_id"), form_int("round_id")
+    group, _token = live_console.screen_link(competition, group_id=group_id, rotate=False, by=current_user)
+    flash(
+        _("The big-screen link of %(group)s is ready: open it on the screen's computer.", group=group.name),
+        "success",
+    )
+    return _back(competition_id, group_id, round_id)
+
+
+@bp.post("/<int:competition_id>/console/screen_link/rotate")
+@login_required
+def rotate_screen_link(competition_id: int):
+    """Replace the group's big-screen link: the old one is refused from now on."""
+    competition = run_competition(competition_id)
+    group_id, round_id = form_int("group_id"), form_int("round_id")
+    group, _token = live_console.screen_link(competition, group_id=group_id, rotate=True, by=current_user)
+    flash(
+        _(
+            "The big-screen link of %(group)s was changed: the old link no longer works. "
+            "Open the new one on the screen.",
+            group=group.name,
+        ),
+        "success",
+    )
+    return _back(competition_id, group_id, round_id)

@@ -22,6 +22,12 @@ SCREEN_LABELS = {
     StageScreen.REVEAL: _l("Reveal"),
     StageScreen.TOP_TEN: _l("Top ten"),
 }
+SCREEN_ICONS = {
+    StageScreen.NEXT: "hourglass",
+    StageScreen.SCORING: "pencil-square",
+    StageScreen.REVEAL: "eye",
+    StageScreen.TOP_TEN: "list-ol",
+}
 
 
 def judging_words() -> dict:
@@ -30,4 +36,5 @@ def judging_words() -> dict:
         "recusal_labels": RECUSAL_LABELS,
         "sheet_labels": SHEET_LABELS,
         "screen_labels": SCREEN_LABELS,
+        "screen_icons": SCREEN_ICONS,
     }

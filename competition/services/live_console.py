@@ -1,4 +1,5 @@
-"""The live console (现场控制台): a live round's draw order, who is on stage, how many judges submitted."""
+"""The live console (现场控制台): a live round's draw order, who is on stage, how many judges submitted, and
+the group's big-screen link (made or replaced only by an explicit request, never by reading the console)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from sqlalchemy import func, select
 from ..enums import RoundMode, SheetStatus
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Competition, CompetitionGroup, Round, ScoreSheet
-from . import panels, stage
+from ..models import Competition, CompetitionGroup, Round, ScoreSheet, User
+from . import live, panels, stage
 from .panel_page import EntryLabel, entry_labels
 
 
@@ -32,6 +33,7 @@ class Console:
     rows: list[ConsoleRow] = field(default_factory=list)
     state: dict = field(default_factory=dict)  # services.stage.stage_dict
     stage_round: Round | None = None  # the round on stage when it is another one
+    screen_token: str | None = None  # the group's big-screen secret, once made (never made by reading)
 
     @property
     def on_stage(self) -> ConsoleRow | None:
@@ -63,6 +65,7 @@ def console(competition: Competition, *, group_id: int | None, round_id: int | N
     view.group, view.round = group, round_
     state = stage.stage_of(competition, group.id)
     view.state = stage.stage_dict(competition, state)
+    view.screen_token = state.screen_token if state is not None else None
     if state is not None and state.round_id not in (None, round_.id):
         view.stage_round = next((r for r in competition.rounds if r.id == state.round_id), None)
     panel = panels.load_panel(competition)
@@ -112,3 +115,14 @@ def console_state(competition: Competition, *, group_id: int | None, round_id: i
             for r in view.rows
         ],
     }
+
+
+def screen_link(
+    competition: Competition, *, group_id: int | None, rotate: bool, by: User
+) -> tuple[CompetitionGroup, str]:
+    """The group's big-screen secret: made when it has none; ``rotate`` replaces it (the old link is refused
+    from then on). An unknown group is a 404."""
+    group = next((g for g in competition.groups if g.id == group_id), None)
+    if group is None:
+        raise NotFound(_("No such group or round."))
+    return group, live.screen_token(competition, group, rotate=rotate, by=by)
