@@ -11,9 +11,12 @@ bar:
 Each run starts with a fresh database session, as a request would. Then, for each engine,
 ``bench/judging.py``: score-sheet submission under gunicorn beside a trivial endpoint, with 200 judges (in a
 throw-away database of its own, ``bench_judging_<pid>`` on PostgreSQL; its options take the prefix
-``--judging-``, e.g. ``--judging-workers 2``). Options: ``--quick`` (scale 0.1, 3 runs, shorter judging
-phases), ``--only NAME`` (the measurements whose name contains NAME: provincial, university, roster,
-judging), ``--runs N``, ``--scale X``, ``--engine sqlite|postgresql``. PostgreSQL is reached as
+``--judging-``, e.g. ``--judging-workers 2``); and ``bench/results.py``: the leaderboard of a 500-entry group
+scored by 9 judges on 10 criteria, and the big screen's unchanged poll (304) under gunicorn beside the same
+trivial endpoint (a database of its own too; options with the prefix ``--results-``). Options: ``--quick``
+(scale 0.1, 3 runs, shorter judging and results phases), ``--only NAME`` (the measurements whose name
+contains NAME: provincial, university, roster, judging, results, leaderboard, poll), ``--runs N``,
+``--scale X``, ``--engine sqlite|postgresql``. PostgreSQL is reached as
 ``PG_USER@PG_HOST:PG_PORT`` (default postgres@127.0.0.1:5432), like ``make test-pg``. Exit status 1 when a
 measurement failed (not when one is over its bar: the figures are for reading, and nothing in the test suite
 asserts a time). The first line gives the machine's load average: figures taken while other work runs are
@@ -109,6 +112,9 @@ MEASUREMENTS = (
 ROSTER = "roster import 50,000 rows"
 ROSTER_BAR_MS, ROSTER_MEMORY_BAR_MB = 15_000, 500
 JUDGING = "judging: sheet submission under gunicorn"
+RESULTS_BOARD = "results: leaderboard of a 500-entry group"
+RESULTS_POLL = "results: unchanged big-screen poll (304) under gunicorn"
+OWN_DATABASE = (JUDGING, RESULTS_BOARD, RESULTS_POLL)  # measurements that build a database of their own
 
 
 def _figure(ms: float) -> str:
@@ -288,6 +294,26 @@ def _judging(engine: str, args) -> dict[str, int]:
     return {"failed": 0, "over": over, "unavailable": 0}
 
 
+def _results(engine: str, args, selected: list[str]) -> dict[str, int]:
+    """``bench/results.py`` for one engine: its own database, the leaderboard, the poll under gunicorn."""
+    import results
+
+    options = {k.removeprefix("results_"): v for k, v in vars(args).items() if k.startswith("results_")}
+    board, poll = RESULTS_BOARD in selected, RESULTS_POLL in selected
+    namespace = argparse.Namespace(seed=args.seed, runs=args.runs, board=board, poll=poll, **options)
+    try:
+        outcome = results.bench_engine(engine, namespace)
+    except Exception:
+        print(f"results [{engine}]: FAILED", flush=True)
+        traceback.print_exc()
+        return {"failed": 1, "over": 0, "unavailable": 0}
+    over = 0
+    if outcome is not None:
+        measured_board, measured_poll = outcome
+        over = [m.ok for m in (measured_board, measured_poll) if m is not None].count(False)
+    return {"failed": 0, "over": over, "unavailable": 0}
+
+
 def _machine() -> str:
     """Cores and load: figures taken while other work runs on the machine are slower, and say so."""
     return f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
@@ -299,6 +325,7 @@ def _terminate(signum, _frame):
 
 def main() -> int:
     import judging
+    import results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="scale 0.1 and 3 runs: a fast check")
@@ -310,15 +337,17 @@ def main() -> int:
     parser.add_argument("--roster-runs", type=int, help="timed roster imports (default 3, quick 1)")
     parser.add_argument("--roster-rows", type=int, default=ROSTER_ROWS)
     judging.add_arguments(parser, prefix="judging-")
+    results.add_arguments(parser, prefix="results-")
     args = parser.parse_args()
     if args.quick:  # shorter phases, unless asked otherwise
-        for name, default, quick in (("duration", 10.0, 4.0), ("warmup", 5.0, 2.0), ("repeats", 2, 1)):
-            if getattr(args, f"judging_{name}") == default:
-                setattr(args, f"judging_{name}", quick)
+        for name, quick in (("duration", 4.0), ("warmup", 2.0), ("repeats", 1)):
+            for prefix in ("judging", "results"):
+                if getattr(args, f"{prefix}_{name}") == parser.get_default(f"{prefix}_{name}"):
+                    setattr(args, f"{prefix}_{name}", quick)
     args.scale = args.scale or (0.1 if args.quick else 1.0)
     args.runs = args.runs or (3 if args.quick else 7)
     args.roster_runs = args.roster_runs or (1 if args.quick else 3)
-    names = [m.name for m in MEASUREMENTS] + [ROSTER, JUDGING]
+    names = [m.name for m in MEASUREMENTS] + [ROSTER, JUDGING, RESULTS_BOARD, RESULTS_POLL]
     selected = [n for n in names if not args.only or args.only.lower() in n]
     if not selected:
         parser.error(f"--only {args.only}: no such measurement (there are: {', '.join(names)})")
@@ -334,7 +363,7 @@ def main() -> int:
     for engine, database in engines:
         if args.engine and engine != args.engine:
             continue
-        if any(name != JUDGING for name in selected):
+        if any(name not in OWN_DATABASE for name in selected):
             with database() as target:
                 if target is not None:
                     url, folder = target
@@ -348,6 +377,9 @@ def main() -> int:
                         total[key] += value
         if JUDGING in selected:
             for key, value in _judging(engine, args).items():
+                total[key] += value
+        if RESULTS_BOARD in selected or RESULTS_POLL in selected:
+            for key, value in _results(engine, args, selected).items():
                 total[key] += value
     parts = [f"{total[k]} {label}" for k, label in (("over", "over their bar"), ("failed", "failed"))]
     if total["unavailable"]:

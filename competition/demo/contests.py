@@ -15,8 +15,8 @@ rows), relative to the moment of loading:
   and logistics demo account registered for it themselves and was approved.
 - 东湖理工大学青年教师教学竞赛 (DHUT, teaching): drawn and scoring; the DHUT young teacher takes part.
 - 临江师范学院行政后勤岗位练兵 (LJNU, drill): a draft, its registration to open in two weeks.
-- 南山医科大学实验室安全知识与技能竞赛 (NSMU, drill): held in spring and published (scores come with
-  judging).
+- 南山医科大学实验室安全知识与技能竞赛 (NSMU, drill): registration in spring, closed and drawn; judged,
+  scored and published a few days later by ``demo.results`` (which needs the judges ``demo.judging`` adds).
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ class _Loader(ContestKit):
         self.backdate(competition, plan, since)
 
     def nsmu_lab_safety(self) -> None:
-        """Held in spring, published since (the scores come with judging)."""
+        """Held in spring: closed and drawn here; ``demo.results`` judges it and publishes the results."""
         admin = self.people.admins["NSMU"]
         since = self.audit_mark()
         university = self.universities["NSMU"]
@@ -186,8 +186,6 @@ class _Loader(ContestKit):
             CompetitionStatus.REGISTRATION_OPEN: plan.opens,
             CompetitionStatus.REGISTRATION_CLOSED: plan.closes,
             "drawn": self.day(start + 24, 15),
-            CompetitionStatus.SCORING: self.day(start + 28, 8),
-            CompetitionStatus.PUBLISHED: self.day(start + 35, 10),
         }
         competition = self.create(
             "lab-safety-drill",
@@ -208,8 +206,6 @@ class _Loader(ContestKit):
         )
         self.step(competition, CompetitionStatus.REGISTRATION_CLOSED, admin)
         self.draw(competition, admin)
-        self.step(competition, CompetitionStatus.SCORING, admin)
-        self.step(competition, CompetitionStatus.PUBLISHED, admin)
         self.backdate(competition, plan, since)
 
 

@@ -1,8 +1,11 @@
 """A realistic province in miniature for demonstrations: ``flask --app wsgi demo``.
 
-Six fictional universities of different sizes and kinds with about 3,000 staff, and a handful of accounts
-(organizer, one union admin and two judges per university, three staff members) to click through the product.
-The data follow from the seed; the passwords never do: they are drawn with ``secrets`` on every load.
+Six fictional universities of different sizes and kinds with about 3,000 staff, five competitions in every
+state (one scoring with its big screen on, one published with its certificates), and a handful of accounts
+(organizer, one union admin and two judges per university, outside experts, three staff members and an award
+winner) to click through the product. The log-ins file also says where the award winner's certificate and the
+big screen's secret link are. The data follow from the seed; the passwords and the screen's secret never do:
+they are drawn with ``secrets`` on every load.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from .contests import load_demo_contests
 from .coverage import load_demo_coverage
 from .judging import load_demo_judging
 from .people import Login, add_accounts, add_staff, add_universities
+from .results import load_demo_results
 
 LOGINS_FILE = "demo-logins.txt"
 URL = "http://127.0.0.1:5000"
@@ -34,6 +38,7 @@ def load_demo(*, seed: int = 2026) -> str:
     logins = add_accounts(universities, staff_by_university, rng)
     load_demo_contests(rng=rng)
     logins = load_demo_judging(seed=seed, logins=logins)  # panels and sheets; the outside experts' log-ins
+    results = load_demo_results(seed=seed, logins=logins, url=URL)  # published; the award winner's log-in
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     load_demo_coverage(rng=rng, year=today.year, today=today)
 
@@ -42,7 +47,7 @@ def load_demo(*, seed: int = 2026) -> str:
     audit.record(
         "demo.load", by=None, object_type="system", seed=seed, universities=len(universities), staff=total
     )
-    return _logins_text(logins, universities=len(universities), staff=total)
+    return _logins_text(results.logins, universities=len(universities), staff=total, notes=results.notes)
 
 
 def _width(text: str) -> int:
@@ -60,7 +65,7 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
     return lines
 
 
-def _logins_text(logins: list[Login], *, universities: int, staff: int) -> str:
+def _logins_text(logins: list[Login], *, universities: int, staff: int, notes: list[str]) -> str:
     path = Path(current_app.instance_path) / LOGINS_FILE
     heading = ("用户名 Username", "密码 Password", "角色 Role", "高校 University", "姓名 Name")
     rows = [heading, *((x.username, x.password, x.role, x.university, x.name) for x in logins)]
@@ -74,6 +79,8 @@ def _logins_text(logins: list[Login], *, universities: int, staff: int) -> str:
         "",
         *_table(rows),
         "",
+        *notes,
+        *([""] if notes else []),
         "密码为随机生成, 仅供演示 / The passwords are random and for demonstration only.",
     ]
     return "\n".join(lines) + "\n"

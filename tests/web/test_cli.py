@@ -206,7 +206,8 @@ def test_demo_loads_a_province(app, runner, ctx, logins_file):
         "助教",
     }
 
-    # Accounts: one organizer; per university one admin and two judges; three staff members.
+    # Accounts: one organizer; per university one admin and two judges; three staff members of the largest
+    # one, and the winner of the published competition (NSMU).
     grants = db.session.execute(
         select(RoleGrant.role, RoleGrant.university_id, User.username).join(User)
     ).all()
@@ -224,17 +225,21 @@ def test_demo_loads_a_province(app, runner, ctx, logins_file):
         .join(RoleGrant, RoleGrant.user_id == User.id)
         .join(Staff, RoleGrant.staff_id == Staff.id)
     ).all()
-    assert len(accounts) == 3
+    assert len(accounts) == 4
+    codes = {u.id: u.code for u in universities}
     for user, member in accounts:
-        assert member.university_id == largest.id and member.active
-        assert user.username == f"{largest.code}{member.staff_no}"
+        assert member.active
+        assert user.username == f"{codes[member.university_id]}{member.staff_no}"
         assert user.display_name == member.name
+    [winner] = [(u, m) for u, m in accounts if m.university_id != largest.id]
+    assert codes[winner[1].university_id] == "NSMU"
+    accounts = [(u, m) for u, m in accounts if m.university_id == largest.id]
     kinds = sorted((m.category, m.birth_date.year >= 1990, m.birth_date.year <= 1975) for _, m in accounts)
     assert kinds[0][0] == "admin_logistics"
     assert ("teaching_research", True, False) in kinds and ("teaching_research", False, True) in kinds
 
     users = db.session.scalars(select(User)).all()
-    assert len(users) == 1 + 3 * len(universities) + 3 + 3  # and three outside experts (no university)
+    assert len(users) == 1 + 3 * len(universities) + 3 + 3 + 1  # three outside experts, one award winner
     assert not any(u.must_change_password for u in users)
     assert all(u.password_hash.startswith(INITIAL_PASSWORD_METHOD + "$") for u in users)
     audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "demo.load")).all()
@@ -283,15 +288,35 @@ def snapshot() -> list[tuple]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
+def results_snapshot() -> list[tuple]:
+    """The published results: per group, each entrant's draw number, judges' totals, final, rank and award."""
+    from competition.models import Publication
+
+    publication = db.session.scalar(select(Publication))
+    return [
+        (
+            g["group"],
+            i["draw_no"],
+            [r["judge_totals"] for r in i["rounds"]],
+            i["final_score"],
+            i["rank"],
+            i["award"],
+        )
+        for g in publication.snapshot["groups"]
+        for i in g["items"]
+    ]
+
+
 def test_demo_is_deterministic_but_its_passwords_are_not(ctx):
     first_text = load_demo(seed=2026)
     db.session.commit()
-    first, first_logins = snapshot(), logins(first_text)
+    first, first_logins, first_results = snapshot(), logins(first_text), results_snapshot()
     empty_tables()
 
     second_text = load_demo(seed=2026)
     db.session.commit()
     assert snapshot() == first
+    assert results_snapshot() == first_results and len(first_results) == 14
     second_logins = logins(second_text)
     assert sorted(second_logins) == sorted(first_logins)
     assert all(second_logins[u] != first_logins[u] for u in first_logins)
@@ -464,9 +489,12 @@ def test_demo_has_competitions_in_every_state(runner, ctx, logins_file):
 
     # The three DHUT demo accounts: the young teacher may still register for the open contest, the senior
     # one is refused by age, the admin and logistics person is in the provincial drill.
+    dhut = by_status["scoring"].university_id
     accounts = {
         member.category + ("-young" if member.birth_date.year >= 1990 else ""): member
-        for member in db.session.scalars(select(Staff).join(RoleGrant, RoleGrant.staff_id == Staff.id))
+        for member in db.session.scalars(
+            select(Staff).join(RoleGrant, RoleGrant.staff_id == Staff.id).where(Staff.university_id == dhut)
+        )
     }
     young, senior, office = (
         accounts["teaching_research-young"],
@@ -480,6 +508,103 @@ def test_demo_has_competitions_in_every_state(runner, ctx, logins_file):
     assert office_entry.status == "approved" and office_entry.draw_no is not None
     [young_entry] = [e for e in entries(by_status["scoring"]) if e.staff_id == young.id]
     assert young_entry.status == "approved" and young_entry.draw_no is not None
+
+
+def test_demo_publishes_a_competition_with_certificates_and_drives_a_screen(app, runner, ctx, logins_file):
+    import re
+    from datetime import UTC, datetime
+
+    from competition.clock import local_zone
+    from competition.models import Certificate, Competition, Entry, Publication, ScoreSheet, StageState
+
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    now = datetime.now(UTC).replace(tzinfo=None)
+    printed = logins_file.read_text(encoding="utf-8")
+
+    # The spring competition: judged in full, published (公示) with its objection period and contact.
+    published = db.session.scalar(select(Competition).where(Competition.status == "published"))
+    publication = db.session.scalar(select(Publication).where(Publication.competition_id == published.id))
+    assert publication.published_at == published.status_changed_at < now
+    assert db.session.get(User, publication.published_by_id).username == "admin_nsmu"
+    assert publication.objection_ends is not None and "南山医科大学工会" in publication.contact
+    sheets = db.session.scalars(
+        select(ScoreSheet).join(Entry).where(Entry.competition_id == published.id)
+    ).all()
+    assert sheets and {s.status for s in sheets} == {"submitted"}
+    assert all(s.submitted_at < publication.published_at for s in sheets)
+    groups = [g for g in publication.snapshot["groups"] if g["items"]]
+    assert [g["group"] for g in groups] == ["化学化工类", "生物医学类"]
+    assert all(g["complete"] for g in publication.snapshot["groups"])
+    items = [item for g in groups for item in g["items"]]
+    assert len(items) == 14 and all(item["final_score"] is not None and item["rank"] for item in items)
+    # Five judges: the highest and the lowest dropped; the contestant a judge is recused from has four, kept.
+    for item in items:
+        for round_ in item["rounds"]:
+            assert len(round_["judge_totals"]) in (4, 5)
+            assert len(round_["dropped"]) == (2 if len(round_["judge_totals"]) == 5 else 0)
+    assert sum(1 for item in items if len(item["rounds"][0]["judge_totals"]) == 4) == 1
+    scores = [item["final_score"] for item in items]
+    assert len(set(scores)) > 10  # varied
+    biomedical = groups[1]["items"]
+    assert [(i["rank"], i["award"]) for i in biomedical[:6]] == [
+        (1, "一等奖"),
+        (2, "二等奖"),
+        (3, "二等奖"),
+        (3, "二等奖"),  # a tie at the boundary takes the better award
+        (5, "三等奖"),
+        (6, "三等奖"),
+    ]
+    assert biomedical[2]["final_score"] == biomedical[3]["final_score"]
+    # A certificate for every award, as the snapshot states it, issued on the day of publication.
+    certificates = db.session.scalars(
+        select(Certificate).where(Certificate.competition_id == published.id)
+    ).all()
+    awarded = {item["entry_id"]: item for item in items if item["award"]}
+    assert len(certificates) == len(awarded) == 8
+    issued = publication.published_at.replace(tzinfo=UTC).astimezone(local_zone()).date()
+    for certificate in certificates:
+        item = awarded[certificate.entry_id]
+        assert (certificate.name, certificate.award, certificate.issued) == (
+            item["name"],
+            item["award"],
+            issued,
+        )
+        assert certificate.organizer == "南山医科大学工会" and certificate.competition_name == published.name
+    assert all(row.at < now for row in db.session.scalars(select(AuditLog)) if row.action != "demo.load")
+
+    # The award winner logs in and downloads their certificate; the log-ins file says where.
+    winner = biomedical[0]
+    username = f"NSMU{winner['staff_no']}"
+    assert f"获奖教职工 / Award winner: {username} ({winner['name']})" in printed
+    assert f"/results/entries/{winner['entry_id']}/certificate.pdf" in printed
+    assert f"/results/{published.id}/public" in printed
+    password = logins(printed)[username]
+    api_login_as(client := app.test_client(), username, password)
+    pdf = client.get(f"/api/v1/entries/{winner['entry_id']}/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert client.get(f"/api/v1/competitions/{published.id}/results").get_json()["published"] is True
+
+    # The competition in scoring: its live group's big screen opens by the link in the file, no account.
+    scoring = db.session.scalar(select(Competition).where(Competition.status == "scoring"))
+    state = db.session.scalar(select(StageState).where(StageState.competition_id == scoring.id))
+    link = re.search(r"/results/(\d+)/screen\?group_id=(\d+)&token=(\S+)", printed)
+    assert link is not None and link.groups() == (str(scoring.id), str(state.group_id), state.screen_token)
+    assert state.updated_at < now
+    screen = app.test_client()
+    assert screen.get(link.group(0)).status_code == 200
+    path = f"/api/v1/competitions/{scoring.id}/live?group_id={state.group_id}&token={state.screen_token}"
+    answer = screen.get(path)
+    assert answer.status_code == 200
+    live = answer.get_json()
+    assert live["screen"] == "scoring" and live["round"] == "课堂教学"
+    on_stage = live["on_stage"]
+    assert (on_stage["draw_no"], on_stage["submitted"], on_stage["expected"]) == (4, 3, 5)
+    assert on_stage["score"] is None and on_stage["reveal"] is None  # nothing shown before the reveal
+    assert sorted(item["draw_no"] for item in live["leaderboard"]) == [1, 2, 3]
+    assert [item["rank"] for item in live["leaderboard"]] == [1, 2, 3]
+    assert screen.get(path, headers={"If-None-Match": answer.headers["ETag"]}).status_code == 304
+    assert screen.get(path.replace(state.screen_token, "not-the-token")).status_code == 403
 
 
 def test_demo_coverage_ranges_from_far_behind_to_nearly_there(runner, ctx):
