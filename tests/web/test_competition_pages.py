@@ -412,7 +412,8 @@ def test_every_step_forward_works_and_is_audited(client, provincial):
     steps = ["registration_open", "registration_closed", "scoring", "published"]
     for step in steps:
         response = client.post(
-            f"/competitions/{provincial.id}/transition", data={"csrf_token": token, "to": step, "confirm": "yes"}
+            f"/competitions/{provincial.id}/transition",
+            data={"csrf_token": token, "to": step, "confirm": "yes"},
         )
         assert response.headers["Location"] == f"/competitions/{provincial.id}"
         db.session.expire_all()
