@@ -159,6 +159,13 @@ def _not_published(competition: Competition) -> None:
         raise Conflict(_("The results are published: the panel can no longer change."), code="wrong_state")
 
 
+def _screens_refetch(competition: Competition) -> None:
+    """A panel changed: the judges each entry expects (and so the big screens' counts) may have changed."""
+    from .live import bump  # live reads panels: imported here, not at the top
+
+    bump(competition.id)
+
+
 def _lock_panels(competition: Competition) -> None:
     """Serialise changes of one competition's panels, so that two judges added at once take different seats
     (PostgreSQL row lock, held to the commit; SQLite serialises writers anyway). Score sheets only read the
@@ -218,6 +225,7 @@ def assign_judge(*, competition: Competition, username: str, group_ids: list, by
             )
         )
     db.session.flush()
+    _screens_refetch(competition)
     audit.record(
         "judging.assign",
         by=by,
@@ -269,6 +277,7 @@ def declare_conflict(
             delete(ScoreSheet).where(ScoreSheet.judge_id == judge.id, ScoreSheet.entry_id == entry.id)
         )
     db.session.flush()
+    _screens_refetch(competition)
     audit.record(
         "judging.conflict",
         by=by,
@@ -296,6 +305,7 @@ def remove_conflict(*, competition: Competition, username: str, entry_id: int, b
     if conflict is None:
         return
     db.session.delete(conflict)
+    _screens_refetch(competition)
     audit.record(
         "judging.conflict_remove",
         by=by,

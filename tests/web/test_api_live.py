@@ -237,3 +237,18 @@ def test_unlocking_a_revealed_sheet_bumps_the_version(app, org, contest):
     assert body["version"] == version + 1
     assert sorted(body["on_stage"]["judge_totals"]) == [70, 75, 80, 85, 88]
     assert sorted(body["on_stage"]["dropped"]) == [70, 88] and body["on_stage"]["score"] == 80
+
+
+def test_a_conflict_declared_during_scoring_makes_the_screens_refetch(app, org, contest):
+    """The judges an entry expects change with the panel: the screen's 已提交 n/m must follow."""
+    competition, entries = contest
+    token = link(org, competition)
+    stage(org, contest, 1, "scoring")
+    kiosk = app.test_client()
+    first = poll(kiosk, competition, token)
+    expected = first.get_json()["on_stage"]["expected"]
+    body = {"username": "j5", "entry_id": entries[0].id, "reason": "师生关系"}
+    assert org.post(f"/competitions/{competition.id}/conflicts", json=body).status_code == 200
+    after = poll(kiosk, competition, token, first.headers["ETag"])
+    assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
+    assert after.get_json()["on_stage"]["expected"] == expected - 1
