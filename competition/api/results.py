@@ -22,7 +22,7 @@ from ..permissions import (
     results_competition,
     visible_entry,
 )
-from ..services import certificates, live, result_exports, results, stage
+from ..services import certificates, live, publication, result_exports, results, stage
 from . import bp
 
 
@@ -115,10 +115,10 @@ def rotate_screen_link(competition_id: int):
 
 @bp.get("/certificates/<serial>")
 def verify_certificate(serial: str):
-    certificate = results.certificate_of(serial)
+    certificate = publication.certificate_of(serial)
     if certificate is None:
         raise NotFound(_("No certificate has this serial number."))
-    return jsonify(results.certificate_dict(certificate))
+    return jsonify(publication.certificate_dict(certificate))
 
 
 @bp.get("/entries/<int:entry_id>/certificate.pdf")

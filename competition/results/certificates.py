@@ -14,14 +14,14 @@ from ..errors import NotFound
 from ..extensions import db
 from ..models import Certificate
 from ..permissions import can_get_certificate, managed_competition, require, visible_entry
-from ..services import certificates, results
+from ..services import certificates, publication, results
 from . import bp
 
 
 @bp.get("/certificates/<serial>")
 def verify(serial: str):
     """Public, no log-in: what the certificate of ``serial`` states, or (404) that there is no such one."""
-    certificate = results.certificate_of(serial)
+    certificate = publication.certificate_of(serial)
     if certificate is None:
         return render_template("results/verify.html", certificate=None, serial=serial[:60]), 404
     public_results = None

@@ -15,7 +15,7 @@ from ...extensions import db
 from ...labels import STATUS_LABELS, label
 from ...models import Competition, Entry, User
 from ...models._base import utcnow
-from .. import audit, progress, results
+from .. import audit, progress, publication
 
 
 def _undrawn_entries(competition: Competition) -> int:
@@ -87,8 +87,8 @@ def transition(
 ) -> Competition:
     """One step forward at a time; never back, never skipping; and only when the step's guards are met.
 
-    Publication also freezes the results (``services.results.publish``) with the objection period's end and
-    the contact the organizer gives (both optional; a bad one refuses the step).
+    Publication also freezes the results (``services.publication.publish``) with the objection period's end
+    and the contact the organizer gives (both optional; a bad one refuses the step).
     """
     if not lifecycle.is_next_step(competition.status, to):
         raise Conflict(
@@ -105,7 +105,7 @@ def transition(
         details = DETAILS[code](competition) if code in DETAILS else []
         raise Conflict(_refusals()[code], code=code, details=details)
     if to == CompetitionStatus.PUBLISHED:
-        ends, contact_text = results.parse_objection(objection_ends, contact, today=local_today())
+        ends, contact_text = publication.parse_objection(objection_ends, contact, today=local_today())
     previous = competition.status
     competition.status = to
     competition.status_changed_at = utcnow()
@@ -118,5 +118,5 @@ def transition(
         **{"from": previous, "to": to},
     )
     if to == CompetitionStatus.PUBLISHED:
-        results.publish(competition, by=by, objection_ends=ends, contact=contact_text)
+        publication.publish(competition, by=by, objection_ends=ends, contact=contact_text)
     return competition
