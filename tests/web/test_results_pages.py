@@ -69,10 +69,11 @@ def test_leaderboard_with_every_sheet_shows_finals_and_awards(client, contest):
     assert 'data-testid="board-complete"' in page and 'data-testid="board-provisional"' not in page
     assert "provisional-badge" not in page
     first, second = words(row_of(page, entries[1].id)), words(row_of(page, entries[0].id))
-    assert first.startswith("1 2 赵老师 杭州大学 89.50")
-    assert "90.25" in first and FINALS["赵老师"] in first and AWARDS["赵老师"] in first
-    assert second.startswith("2 1 李老师 浙江大学 82.00")
-    assert "83.00" in second and FINALS["李老师"] in second and AWARDS["李老师"] in second
+    # The final and the award come first, then each round's score (89.50, 90.25 and 82.00, 83.00).
+    assert first.startswith(f"1 2 赵老师 杭州大学 {FINALS['赵老师']} {AWARDS['赵老师']} 89.50")
+    assert "90.25" in first
+    assert second.startswith(f"2 1 李老师 浙江大学 {FINALS['李老师']} {AWARDS['李老师']} 82.00")
+    assert "83.00" in second
     # Rank 1 is listed first.
     assert page.index(f'data-entry="{entries[1].id}"') < page.index(f'data-entry="{entries[0].id}"')
 
@@ -239,7 +240,7 @@ def test_after_publication_the_leaderboard_is_the_frozen_snapshot(client, contes
     assert 'data-testid="board-final"' in page and "data-board-poll" not in page
     assert "js/leaderboard.js" not in page
     row = words(row_of(page, entries[1].id))
-    assert row.startswith("1 2 赵老师 杭州大学 89.50") and FINALS["赵老师"] in row
+    assert row.startswith(f"1 2 赵老师 杭州大学 {FINALS['赵老师']} {AWARDS['赵老师']} 89.50")
     assert f"/results/{competition.id}/public" in page
     assert f"/results/{competition.id}/certificates.pdf" in page
 
