@@ -28,6 +28,7 @@ from fontTools.ttLib import TTCollection, TTFont, TTLibError
 from fpdf import FPDF
 from sqlalchemy import select
 
+from ..domain.certificate_layout import dark_runs, fit
 from ..errors import ServiceError
 from ..extensions import db
 from ..models import Certificate, Competition, CompetitionGroup, Entry
@@ -293,44 +294,20 @@ def _page(pdf: FPDF, c: Certificate, url: str, title_font: str) -> None:
 def _body(pdf: FPDF, c: Certificate, title_font: str, scale: float, *, draw: bool) -> float:
     """The middle of the page at ``scale``; returns where it ends."""
     pdf.set_text_color(*INK)
-    y = _centred(
-        pdf,
-        c.name,
-        66,
-        size=30 * scale,
-        min_size=16 * scale,
-        line_gap=1.25,
-        font=title_font,
-        max_lines=1,
-        draw=draw,
-    )
+    big = {"font": title_font, "max_lines": 1, "draw": draw}
+    y = _centred(pdf, c.name, 66, size=30 * scale, min_size=16 * scale, line_gap=1.25, **big)
     pdf.set_text_color(*GREY)
     y = _centred(pdf, c.university, y + 1, size=17 * scale, min_size=11 * scale, line_gap=1.3, draw=draw)
     pdf.set_text_color(*INK)
     sentence = _(
         "In the %(competition)s (%(group)s), was awarded", competition=c.competition_name, group=c.group_name
     )
+    top = max(y + 6 * scale, 100 * scale)
     y = _centred(
-        pdf,
-        sentence,
-        max(y + 6 * scale, 100 * scale),
-        size=18 * scale,
-        min_size=11 * scale,
-        line_gap=1.45,
-        max_lines=3,
-        draw=draw,
+        pdf, sentence, top, size=18 * scale, min_size=11 * scale, line_gap=1.45, max_lines=3, draw=draw
     )
     pdf.set_text_color(*RED)
-    y = _centred(
-        pdf,
-        c.award,
-        y + 2 * scale,
-        size=40 * scale,
-        min_size=20 * scale,
-        font=title_font,
-        max_lines=1,
-        draw=draw,
-    )
+    y = _centred(pdf, c.award, y + 2 * scale, size=40 * scale, min_size=20 * scale, **big)
     pdf.set_text_color(*INK)
     closing = _("This certificate is awarded in recognition.")
     return _centred(pdf, closing, y + 3 * scale, size=16 * scale, min_size=12 * scale, draw=draw)
@@ -375,47 +352,6 @@ def _ornament_rule(pdf: FPDF, centre: float, y: float) -> None:
     pdf.polygon([(centre, y - d), (centre + d, y), (centre, y + d), (centre - d, y)], style="F")
 
 
-OPENING = "（([《〈「『“‘【"
-CLOSING = "）)]》〉」』”’】，。、；：？！,.;:?!·"
-
-
-def _lines(pdf: FPDF, text: str, width: float) -> list[str]:
-    """``text`` wrapped to ``width`` in the current font: between any two characters except inside a run of
-    Latin letters and digits, and without a line ending on an opening bracket or starting with a closing one
-    or with punctuation (a character moves across; the line may get a little longer)."""
-    widths = _widths(pdf, text)
-    lines: list[str] = []
-    start, used, last_break = 0, 0.0, 0
-    for i, ch in enumerate(text):
-        if i > start and not (_latin(text[i - 1]) and _latin(ch)):
-            last_break = i
-        if used + widths[i] > width and i > start:
-            cut = last_break if last_break > start else i
-            lines.append(text[start:cut])
-            start, used = cut, sum(widths[cut:i])
-        used += widths[i]
-    lines.append(text[start:])
-    lines = [line.strip() for line in lines]
-    for i in range(len(lines) - 1):
-        while len(lines[i]) > 1 and lines[i][-1] in OPENING:
-            lines[i], lines[i + 1] = lines[i][:-1], lines[i][-1] + lines[i + 1]
-        while lines[i + 1] and lines[i + 1][0] in CLOSING:
-            lines[i], lines[i + 1] = lines[i] + lines[i + 1][0], lines[i + 1][1:]
-    return [line for line in lines if line]
-
-
-def _widths(pdf: FPDF, text: str) -> list[float]:
-    """Each character's advance in mm at the current font and size, from the font's width table (what
-    ``get_string_width`` adds up, without its per-call cost)."""
-    widths = pdf.current_font.cw
-    scale = pdf.font_size_pt * 0.001 / pdf.k
-    return [widths[ord(ch)] * scale for ch in text]
-
-
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
 def _centred(
     pdf: FPDF,
     text: str,
@@ -430,26 +366,12 @@ def _centred(
     line_gap: float = 1.35,
     draw: bool = True,
 ) -> float:
-    """``text`` centred from ``y`` at ``size``, smaller until it fits on one line (down to three quarters
-    of ``size``), else wrapped on up to ``max_lines`` lines at a size not below ``min_size`` (the last resort
-    wraps on as many lines as it takes). Returns the y below."""
+    """``text`` centred from ``y``, at the size and on the lines ``fit`` chooses. Returns the y below."""
     pdf.set_font(font, size=size)
-    natural = sum(_widths(pdf, text))  # proportional to the size: the one-line size needs no trial
-    one_line = size if natural <= width else int(size * width / natural * 4) / 4
-    if max_lines == 1 or one_line >= max(min_size, size * 0.75):
-        chosen, lines = max(one_line, min_size), [text]
-        if one_line < min_size:
-            pdf.set_font(font, size=min_size)
-            lines = _lines(pdf, text, width)
-    else:
-        # about the size at which it fills max_lines lines, then smaller while it takes more
-        chosen = max(min_size, min(size, int(size * max_lines * width * 0.95 / natural * 4) / 4))
-        while True:
-            pdf.set_font(font, size=chosen)
-            lines = _lines(pdf, text, width)
-            if len(lines) <= max_lines or chosen <= min_size:
-                break
-            chosen = max(min_size, chosen - 0.5)
+    fitted = fit(
+        text, pdf.current_font.cw, pdf.k, width=width, size=size, min_size=min_size, max_lines=max_lines
+    )
+    chosen, lines = fitted.size, fitted.lines
     pdf.set_font(font, size=chosen)
     height = chosen * PT * line_gap
     for line in lines:
@@ -469,13 +391,5 @@ def _qr(pdf: FPDF, url: str, *, x: float, y: float, size: float) -> None:
     pdf.set_fill_color(255, 255, 255)
     pdf.rect(x - 4 * module, y - 4 * module, size + 8 * module, size + 8 * module, style="F")
     pdf.set_fill_color(0, 0, 0)
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < len(row):
-            if row[c]:
-                start = c
-                while c < len(row) and row[c]:
-                    c += 1
-                pdf.rect(x + start * module, y + r * module, (c - start) * module, module, style="F")
-            else:
-                c += 1
+    for r, start, length in dark_runs(matrix):
+        pdf.rect(x + start * module, y + r * module, length * module, module, style="F")

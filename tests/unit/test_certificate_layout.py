@@ -1,15 +1,18 @@
-"""The certificate's layout helpers: line breaking of Chinese text, shrinking to fit, the choice of face in a
-font collection, the QR code drawn module by module, file names."""
+"""The certificate's layout: line breaking of Chinese text, shrinking to fit and QR runs (the pure
+``competition.domain.certificate_layout``), the choice of face in a font collection, the QR code drawn
+module by module, file names."""
 
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from datetime import date
 
 import pytest
 import segno
 from fpdf import FPDF
 
+from competition.domain import certificate_layout as layout
 from competition.models import Certificate
 from competition.services import certificates as cert
 
@@ -17,6 +20,15 @@ FONT = next((path for path in cert.FONT_CANDIDATES if os.path.isfile(path)), Non
 needs_font = pytest.mark.skipif(
     FONT is None, reason="no CJK font installed (apt-get install fonts-wqy-microhei)"
 )
+
+
+def widths(pdf, text):
+    """The advances at the pdf's current font and size, from its width table."""
+    return layout.advances(text, pdf.current_font.cw, pdf.font_size_pt, pdf.k)
+
+
+def lines(pdf, text, width):
+    return layout.break_lines(text, widths(pdf, text), width)
 
 
 @pytest.fixture
@@ -32,7 +44,7 @@ def pdf():
 @needs_font
 def test_widths_are_what_fpdf_measures(pdf):
     text = "在2026年青年教师教学竞赛（文科组）中荣获 Python"
-    assert sum(cert._widths(pdf, text)) == pytest.approx(pdf.get_string_width(text))
+    assert sum(widths(pdf, text)) == pytest.approx(pdf.get_string_width(text))
 
 
 @needs_font
@@ -42,13 +54,13 @@ def test_lines_fit_keep_latin_words_and_never_start_with_closing_punctuation(pdf
         "（思想政治理论课与人文社科综合类）决赛，荣获"
     )
     for width in (40, 60, 75, 90, 120):
-        lines = cert._lines(pdf, text, width)
-        assert "".join(lines) == text
-        for line in lines:
-            assert sum(cert._widths(pdf, line)) <= width + pdf.get_string_width("）") + 0.01
-        assert "Python" in "|".join(lines)  # never cut inside the Latin word
-        assert not any(line[0] in cert.CLOSING for line in lines[1:])
-        assert not any(line[-1] in cert.OPENING for line in lines[:-1])
+        wrapped = lines(pdf, text, width)
+        assert "".join(wrapped) == text
+        for line in wrapped:
+            assert sum(widths(pdf, line)) <= width + pdf.get_string_width("）") + 0.01
+        assert "Python" in "|".join(wrapped)  # never cut inside the Latin word
+        assert not any(line[0] in layout.CLOSING for line in wrapped[1:])
+        assert not any(line[-1] in layout.OPENING for line in wrapped[:-1])
 
 
 @needs_font
@@ -64,8 +76,39 @@ def test_a_long_line_shrinks_then_wraps_and_a_short_one_keeps_its_size(pdf):
     below = cert._centred(pdf, very_long, 50, size=18, min_size=11, max_lines=3, draw=False)
     size = pdf.font_size_pt
     assert size >= 11
-    assert len(cert._lines(pdf, very_long, cert.TEXT_W)) <= 3
-    assert below - 50 == pytest.approx(len(cert._lines(pdf, very_long, cert.TEXT_W)) * size * cert.PT * 1.35)
+    assert len(lines(pdf, very_long, cert.TEXT_W)) <= 3
+    assert below - 50 == pytest.approx(len(lines(pdf, very_long, cert.TEXT_W)) * size * cert.PT * 1.35)
+    fitted = layout.fit(
+        very_long, pdf.current_font.cw, pdf.k, width=cert.TEXT_W, size=18, min_size=11, max_lines=3
+    )
+    assert fitted.size == size
+    assert list(fitted.lines) == lines(pdf, very_long, cert.TEXT_W)
+
+
+UNIT = defaultdict(lambda: 1000)  # every character 1 wide at size 1 and k 1
+
+
+def test_the_layout_rules_on_a_plain_width_table():
+    text = "荣获一等奖（文科组），特发此证。"
+    assert layout.break_lines(text, layout.advances(text, UNIT, 1, 1), 5) == [
+        "荣获一等奖",
+        "（文科组），",
+        "特发此证。",
+    ]
+    assert layout.fit("ab cd", UNIT, 1, width=4, size=1, min_size=0.5, max_lines=2) == layout.Fitted(
+        0.75, ("ab cd",)
+    )
+    # too small on one line: wrapped at the size that fills the lines, Latin words kept whole
+    fitted = layout.fit("abc def ghi jkl", UNIT, 1, width=8, size=1, min_size=0.5, max_lines=2)
+    assert fitted == layout.Fitted(1, ("abc def", "ghi jkl"))
+    # one line only: never below the smallest size, wrapped there as the last resort
+    fitted = layout.fit("一" * 12, UNIT, 1, width=4, size=1, min_size=0.5, max_lines=1)
+    assert fitted == layout.Fitted(0.5, ("一" * 8, "一" * 4))
+
+
+def test_dark_modules_become_runs_along_each_row():
+    matrix = [b"\x01\x01\x00\x01", b"\x00\x00\x00\x00", b"\x01\x01\x01\x01"]
+    assert layout.dark_runs(matrix) == [(0, 0, 2), (0, 3, 1), (2, 0, 4)]
 
 
 @pytest.mark.skipif(
