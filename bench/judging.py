@@ -227,6 +227,7 @@ class Client:
     csrf: str = ""
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
+    headers: tuple[str, ...] = ()  # sent with every request (the big screen's ``If-None-Match``)
 
     async def close(self) -> None:
         if self.writer is not None:
@@ -238,6 +239,7 @@ class Client:
     async def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
         data = json.dumps(body).encode() if body is not None else b""
         lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}", "Accept: application/json"]
+        lines += self.headers
         if self.cookies:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         if body is not None:
@@ -312,12 +314,18 @@ class Phase:
 
 
 async def _run_phase(
-    name: str, clients: list[Client], work: list[Iterator], seconds: float, *, pace: float = 0.0
+    name: str,
+    clients: list[Client],
+    work: list[Iterator],
+    seconds: float,
+    *,
+    pace: float = 0.0,
+    expect: int = 200,
 ) -> Phase:
     """Every client sends its next request as soon as its last one answered (``pace`` 0: a closed loop), or
     every ``pace`` seconds on average (a think time drawn between half and one and a half times it, the first
     at a random moment of the first interval), until ``seconds`` are over; the requests answered in the window
-    are counted."""
+    with status ``expect`` are counted, others are errors."""
     phase = Phase(name, seconds)
     start = time.perf_counter()
     deadline = start + seconds
@@ -344,7 +352,7 @@ async def _run_phase(
             done = time.perf_counter()
             if done > deadline:
                 return
-            if status == 200:
+            if status == expect:
                 phase.latencies_ms.append((done - sent) * 1000)
             else:
                 key = f"{status} {payload[:80].decode('utf-8', 'replace')}".strip()
@@ -556,7 +564,10 @@ def database(engine: str) -> Iterator[tuple[str, str] | None]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _prepare(url: str, folder: str, args) -> Plan:
+@contextmanager
+def migrated(url: str, folder: str) -> Iterator[None]:
+    """In the context of an app on ``url`` whose schema the migrations have made; at the end the session and
+    the engine are closed, so that nothing of this process holds the database while gunicorn serves it."""
     import logging
 
     from flask_migrate import upgrade
@@ -574,17 +585,22 @@ def _prepare(url: str, folder: str, args) -> Plan:
                 upgrade(directory=str(ROOT / "migrations"))
             finally:
                 logging.disable(logging.NOTSET)
-            return build(
-                judges=args.judges,
-                groups=args.groups,
-                entries=args.entries,
-                rounds=args.rounds,
-                criteria=args.criteria,
-                seed=args.seed,
-            )
+            yield
         finally:
             db.session.remove()
-            db.engine.dispose()  # nothing of this process holds the database while gunicorn serves it
+            db.engine.dispose()
+
+
+def _prepare(url: str, folder: str, args) -> Plan:
+    with migrated(url, folder):
+        return build(
+            judges=args.judges,
+            groups=args.groups,
+            entries=args.entries,
+            rounds=args.rounds,
+            criteria=args.criteria,
+            seed=args.seed,
+        )
 
 
 # --- the figures ------------------------------------------------------------------------------------------

@@ -18,21 +18,14 @@ Then two measurements:
   then ``domain.results``: trimmed means, rounding, the final, ranking with ties, awards), with the
   competition read by its key as a request would, in a fresh session each run; the median of ``--runs`` runs
   after one warm-up, with the fastest and slowest (bar: 100 ms);
-- under gunicorn (``bench/judging.py``'s server: by default the README's ``-w 4`` sync workers), ``--clients``
-  clients in a closed loop (each sends its next request as soon as the last is answered), alternating phases
-  of ``--duration`` seconds after ``--warmup`` seconds of both: ``GET /api/v1/ping`` (logged in: the session
-  and the user are loaded) and the big screen's unchanged poll ``GET /api/v1/competitions/{id}/live?group_id=
-  &token=`` with ``If-None-Match`` (no account; one row read, answered 304). It prints both rates and their
-  ratio (bar: the poll at 0.60 or more of the ping), the latencies, and the server's CPU time per request
-  (gunicorn and, on PostgreSQL, its server processes). A ping must be a 200 and a poll a 304; other answers
-  are counted and shown.
+- the big screen's unchanged poll (304) against the ping endpoint under gunicorn: ``bench/screen_poll.py``
+  (its options, ``--clients``, ``--duration``, ``--warmup``, ``--repeats``, ``--workers``, ... are this
+  script's too; bar: the poll at 0.60 or more of the ping).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import os
 import random
 import secrets
@@ -40,7 +33,6 @@ import signal
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,13 +42,13 @@ for folder in (ROOT, ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-import judging  # noqa: E402  (the throw-away databases, gunicorn, the HTTP client, /proc CPU time)
+import judging  # noqa: E402  (the throw-away, migrated databases; the verdicts)
+import screen_poll  # noqa: E402  (the second measurement: the poll under gunicorn)
+from run import _figure  # noqa: E402  (milliseconds as bench/run.py prints them)
 
 ENTRIES, JUDGES, CRITERIA, ROUNDS = 500, 9, 10, 1
 EXPERTS = 3  # of the judges, outside experts (no university); the others are judges of universities
 LEADERBOARD_BAR_MS = 100.0
-RATIO_BAR = 0.60
-CLIENTS = 50
 
 
 # --- the contest ------------------------------------------------------------------------------------------
@@ -336,10 +328,6 @@ class Board:
         return self.median <= LEADERBOARD_BAR_MS
 
 
-def _figure(ms: float) -> str:
-    return f"{ms:,.0f}" if ms >= 100 else f"{ms:.1f}"
-
-
 def report_board(board: Board, contest: Contest) -> None:
     runs = ", ".join(_figure(t) for t in board.times_ms)
     cpu = (
@@ -347,251 +335,31 @@ def report_board(board: Board, contest: Contest) -> None:
     )
     print(
         f"leaderboard [{board.engine}]: median {_figure(board.median)} ms (bar {LEADERBOARD_BAR_MS:.0f} ms) "
-        f"{_verdict(board.ok)}; fastest {_figure(min(board.times_ms))} ms, slowest "
+        f"{judging._verdict(board.ok)}; fastest {_figure(min(board.times_ms))} ms, slowest "
         f"{_figure(max(board.times_ms))} ms{cpu}  ({contest.entries} entries × {contest.judges} judges × "
         f"{len(contest.round_ids)} round(s), {contest.sheets:,} sheets; runs: {runs})",
         flush=True,
     )
 
 
-# --- the poll under gunicorn ------------------------------------------------------------------------------
-
-
-@dataclass
-class Client(judging.Client):
-    """``bench/judging.py``'s client, with request headers of its own (the big screen's ``If-None-Match``)."""
-
-    headers: tuple[str, ...] = ()
-
-    async def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
-        data = json.dumps(body).encode() if body is not None else b""
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {judging.HOST}:{self.port}", "Accept: application/json"]
-        lines += self.headers
-        if self.cookies:
-            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
-        if body is not None:
-            lines += ["Content-Type: application/json", f"Content-Length: {len(data)}"]
-        if method not in ("GET", "HEAD") and self.csrf:
-            lines.append(f"X-CSRFToken: {self.csrf}")
-        message = ("\r\n".join(lines) + "\r\n\r\n").encode() + data
-        for attempt in (1, 2):
-            reused = self.writer is not None
-            if not reused:
-                self.reader, self.writer = await asyncio.open_connection(judging.HOST, self.port)
-            try:
-                self.writer.write(message)
-                await self.writer.drain()
-                return await self._answer()
-            except (ConnectionError, asyncio.IncompleteReadError, judging.HttpError):
-                await self.close()
-                if not reused or attempt == 2:  # a kept-alive connection the server closed: send again
-                    raise
-        raise judging.HttpError("unreachable")
-
-
-@dataclass
-class Phase:
-    name: str
-    seconds: float
-    latencies_ms: list[float] = field(default_factory=list)
-    errors: dict[str, int] = field(default_factory=dict)
-    cpu_seconds: float | None = None
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies_ms) / self.seconds
-
-
-async def _run_phase(name: str, clients: list[Client], path: str, expect: int, seconds: float) -> Phase:
-    """Every client sends ``GET path`` again as soon as its last one is answered, for ``seconds``; answers of
-    status ``expect`` within the window are counted."""
-    phase = Phase(name, seconds)
-    deadline = time.perf_counter() + seconds
-
-    async def one(client: Client) -> None:
-        while time.perf_counter() < deadline:
-            sent = time.perf_counter()
-            try:
-                status, payload = await client.request("GET", path)
-            except (OSError, judging.HttpError, asyncio.IncompleteReadError) as error:
-                status, payload = type(error).__name__, b""
-            done = time.perf_counter()
-            if done > deadline:
-                return
-            if status == expect:
-                phase.latencies_ms.append((done - sent) * 1000)
-            else:
-                key = f"{status} {payload[:80].decode('utf-8', 'replace')}".strip()
-                phase.errors[key] = phase.errors.get(key, 0) + 1
-
-    await asyncio.gather(*(one(c) for c in clients))
-    return phase
-
-
-async def _load(contest: Contest, port: int, args, server_cpu: Callable[[], float | None]) -> list[Phase]:
-    pingers = [Client(port) for _ in range(args.clients)]
-    screens = [Client(port, headers=(f'If-None-Match: "{contest.etag}"',)) for _ in range(args.clients)]
-    gate = asyncio.Semaphore(20)
-
-    async def login(client: Client) -> None:
-        async with gate:
-            await judging._login(client, contest.username, contest.password)
-
-    await asyncio.gather(*(login(c) for c in pingers))
-    ping, poll = "/api/v1/ping", contest.poll_path
-    phases = []
-    if args.warmup > 0:
-        await asyncio.gather(
-            _run_phase("warm-up", pingers, ping, 200, args.warmup / 2),
-            _run_phase("warm-up", screens, poll, 304, args.warmup / 2),
-        )
-
-    async def measured(name: str, clients: list[Client], path: str, expect: int) -> None:
-        before = server_cpu()
-        phase = await _run_phase(name, clients, path, expect, args.duration)
-        after = server_cpu()
-        if before is not None and after is not None:
-            phase.cpu_seconds = after - before
-        phases.append(phase)
-
-    for _ in range(args.repeats):
-        await measured("ping", pingers, ping, 200)
-        await measured("poll", screens, poll, 304)
-    for client in pingers + screens:
-        await client.close()
-    return phases
-
-
-@dataclass
-class Polls:
-    engine: str
-    poll_rate: float
-    ping_rate: float
-    poll_ms: tuple[float, float, float]  # p50, p95, p99
-    ping_ms: tuple[float, float, float]
-    errors: dict[str, int]
-    poll_cpu_ms: float | None = None  # server CPU per answered request
-    ping_cpu_ms: float | None = None
-
-    @property
-    def ratio(self) -> float:
-        return self.poll_rate / self.ping_rate if self.ping_rate else float("nan")
-
-    @property
-    def ok(self) -> bool:
-        return self.ratio >= RATIO_BAR
-
-
-def summarise(engine: str, phases: list[Phase]) -> Polls:
-    def named(name: str) -> list[Phase]:
-        return [p for p in phases if p.name == name]
-
-    def rate(chosen: list[Phase]) -> float:
-        seconds = sum(p.seconds for p in chosen)
-        return sum(len(p.latencies_ms) for p in chosen) / seconds if seconds else 0.0
-
-    def cpu(chosen: list[Phase]) -> float | None:
-        answered = sum(len(p.latencies_ms) for p in chosen)
-        if not answered or any(p.cpu_seconds is None for p in chosen):
-            return None
-        return sum(p.cpu_seconds for p in chosen) * 1000 / answered
-
-    errors: dict[str, int] = {}
-    for phase in phases:
-        for key, n in phase.errors.items():
-            errors[key] = errors.get(key, 0) + n
-    pings, polls = named("ping"), named("poll")
-    return Polls(
-        engine,
-        poll_rate=rate(polls),
-        ping_rate=rate(pings),
-        poll_ms=judging._percentiles([t for p in polls for t in p.latencies_ms]),
-        ping_ms=judging._percentiles([t for p in pings for t in p.latencies_ms]),
-        errors=errors,
-        poll_cpu_ms=cpu(polls),
-        ping_cpu_ms=cpu(pings),
-    )
-
-
-def _verdict(ok: bool) -> str:
-    return "OK" if ok else "OVER"
-
-
-def report_polls(polls: Polls, args) -> None:
-    print(
-        f"big-screen poll 304 [{polls.engine}]: poll {polls.poll_rate:,.0f} req/s, "
-        f"ping {polls.ping_rate:,.0f} req/s, ratio {polls.ratio:.2f} (bar ≥ {RATIO_BAR:.2f}) "
-        f"{_verdict(polls.ok)}",
-        flush=True,
-    )
-    p50, _p95, p99 = polls.poll_ms
-    q50, _q95, q99 = polls.ping_ms
-    print(
-        f"  latency ({args.clients} requests always in flight): poll p50 {p50:,.1f} ms, p99 {p99:,.1f} ms; "
-        f"ping p50 {q50:,.1f} ms, p99 {q99:,.1f} ms",
-        flush=True,
-    )
-    if polls.poll_cpu_ms and polls.ping_cpu_ms:
-        where = "gunicorn and PostgreSQL" if polls.engine == "postgresql" else "gunicorn"
-        print(
-            f"  server CPU per request ({where}): poll {polls.poll_cpu_ms:.2f} ms, "
-            f"ping {polls.ping_cpu_ms:.2f} ms, ratio {polls.ping_cpu_ms / polls.poll_cpu_ms:.2f} "
-            "(in CPU time, which other work on the machine disturbs less)",
-            flush=True,
-        )
-    print(
-        f"  ({judging.server_words(args)}; {args.clients} logged-in clients for the ping, {args.clients} "
-        f"screens without an account for the poll; {args.repeats} × {args.duration:g} s per endpoint after "
-        f"{args.warmup:g} s of warm-up; load average {os.getloadavg()[0]:.1f})",
-        flush=True,
-    )
-    if polls.errors:
-        shown = "; ".join(f"{n} × {key}" for key, n in sorted(polls.errors.items(), key=lambda kv: -kv[1]))
-        print(f"  unexpected answers: {shown}", flush=True)
-
-
 # --- one engine -------------------------------------------------------------------------------------------
-
-
-def _app(url: str, folder: str):
-    from competition import create_app
-
-    return create_app(
-        {"INSTANCE_PATH": folder, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_urlsafe(48)}
-    )
 
 
 def _prepare(engine: str, url: str, folder: str, args) -> tuple[Contest, Board | None]:
     """Schema, contest, and the leaderboard's timings (when asked for) in this process."""
-    import logging
-
-    from flask_migrate import upgrade
-
-    from competition.extensions import db
-
-    app = _app(url, folder)
-    with app.app_context():
-        try:
-            logging.disable(logging.INFO)  # Alembic's "Running upgrade ..." lines
-            try:
-                upgrade(directory=str(ROOT / "migrations"))
-            finally:
-                logging.disable(logging.NOTSET)
-            contest = build(
-                entries=args.entries,
-                judges=args.judges,
-                criteria=args.criteria,
-                rounds=args.rounds,
-                seed=args.seed,
-            )
-            board = Board(engine, *time_leaderboard(contest, args.runs)) if args.board else None
-            return contest, board
-        finally:
-            db.session.remove()
-            db.engine.dispose()  # nothing of this process holds the database while gunicorn serves it
+    with judging.migrated(url, folder):
+        contest = build(
+            entries=args.entries,
+            judges=args.judges,
+            criteria=args.criteria,
+            rounds=args.rounds,
+            seed=args.seed,
+        )
+        board = Board(engine, *time_leaderboard(contest, args.runs)) if args.board else None
+        return contest, board
 
 
-def bench_engine(engine: str, args) -> tuple[Board | None, Polls | None] | None:
+def bench_engine(engine: str, args) -> tuple[Board | None, screen_poll.Polls | None] | None:
     """Build, time, serve, load, report one engine; None when the engine is not available."""
     with judging.database(engine) as target:
         if target is None:
@@ -606,15 +374,7 @@ def bench_engine(engine: str, args) -> tuple[Board | None, Polls | None] | None:
         )
         if board is not None:
             report_board(board, contest)
-        polls = None
-        if args.poll:
-            with judging.gunicorn(url, folder, args) as (port, master):
-                database_name = url.rsplit("/", 1)[-1] if engine == "postgresql" else None
-                phases = asyncio.run(
-                    _load(contest, port, args, lambda: judging.server_cpu(master, database_name))
-                )
-            polls = summarise(engine, phases)
-            report_polls(polls, args)
+        polls = screen_poll.measure(engine, url, folder, contest, args) if args.poll else None
         return board, polls
 
 
@@ -625,15 +385,7 @@ def add_arguments(parser: argparse.ArgumentParser, *, prefix: str = "") -> None:
     parser.add_argument(option("judges"), type=int, default=JUDGES)
     parser.add_argument(option("criteria"), type=int, default=CRITERIA)
     parser.add_argument(option("rounds"), type=int, default=ROUNDS)
-    parser.add_argument(option("clients"), type=int, default=CLIENTS, help="clients of each endpoint")
-    parser.add_argument(option("duration"), type=float, default=10.0, help="seconds per measured phase")
-    parser.add_argument(option("repeats"), type=int, default=2, help="pairs of phases (ping, poll)")
-    parser.add_argument(option("warmup"), type=float, default=4.0, help="seconds of warm-up")
-    parser.add_argument(option("workers"), type=int, default=judging.WORKERS)
-    parser.add_argument(option("worker-class"), default=judging.WORKER_CLASS, choices=("sync", "gthread"))
-    parser.add_argument(
-        option("threads"), type=int, default=judging.THREADS, help="threads per gthread worker"
-    )
+    screen_poll.add_arguments(parser, option)
 
 
 def main() -> int:

@@ -12,11 +12,11 @@ Each run starts with a fresh database session, as a request would. Then, for eac
 ``bench/judging.py``: score-sheet submission under gunicorn beside a trivial endpoint, with 200 judges (in a
 throw-away database of its own, ``bench_judging_<pid>`` on PostgreSQL; its options take the prefix
 ``--judging-``, e.g. ``--judging-workers 2``); and ``bench/results.py``: the leaderboard of a 500-entry group
-scored by 9 judges on 10 criteria, and the big screen's unchanged poll (304) under gunicorn beside the same
-trivial endpoint (a database of its own too; options with the prefix ``--results-``). Options: ``--quick``
-(scale 0.1, 3 runs, shorter judging and results phases), ``--only NAME`` (the measurements whose name
-contains NAME: provincial, university, roster, judging, results, leaderboard, poll), ``--runs N``,
-``--scale X``, ``--engine sqlite|postgresql``. PostgreSQL is reached as
+scored by 9 judges on 10 criteria, and (``bench/screen_poll.py``) the big screen's unchanged poll (304) under
+gunicorn beside the same trivial endpoint (a database of its own too; options with the prefix
+``--results-``). Options: ``--quick`` (scale 0.1, 3 runs, shorter judging and results phases), ``--only NAME``
+(the measurements whose name contains NAME: provincial, university, roster, judging, results, leaderboard,
+poll), ``--runs N``, ``--scale X``, ``--engine sqlite|postgresql``. PostgreSQL is reached as
 ``PG_USER@PG_HOST:PG_PORT`` (default postgres@127.0.0.1:5432), like ``make test-pg``. Exit status 1 when a
 measurement failed (not when one is over its bar: the figures are for reading, and nothing in the test suite
 asserts a time). The first line gives the machine's load average: figures taken while other work runs are

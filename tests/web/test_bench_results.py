@@ -1,4 +1,5 @@
-"""The results benchmark (bench/results.py) at a tiny scale: its contest, leaderboard, requests and figures.
+"""The results benchmark (bench/results.py, bench/screen_poll.py) at a tiny scale: its contest, leaderboard,
+requests and figures.
 
 Nothing here times anything against a bar: gunicorn and the load generator are what ``make bench`` runs; this
 checks that what the benchmark builds and measures is what the app computes and answers.
@@ -18,6 +19,7 @@ from tests.builders import api_login_as
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import results as bench  # noqa: E402
+import screen_poll  # noqa: E402
 
 
 def test_the_contest_is_scored_in_full_with_recusals(ctx):
@@ -100,16 +102,16 @@ def test_the_poll_and_the_ping_are_answered_as_the_benchmark_expects(app, ctx):
 
 
 def test_the_figures_come_from_the_phases():
-    ping = bench.Phase("ping", 2.0, latencies_ms=[10.0] * 100, cpu_seconds=0.4)
-    poll = bench.Phase("poll", 2.0, latencies_ms=[4.0] * 160, errors={"200 {}": 2}, cpu_seconds=0.32)
-    warm = bench.Phase("warm-up", 1.0, latencies_ms=[1.0] * 1000)
-    polls = bench.summarise("sqlite", [warm, ping, poll])
+    ping = screen_poll.Phase("ping", 2.0, latencies_ms=[10.0] * 100, cpu_seconds=0.4)
+    poll = screen_poll.Phase("poll", 2.0, latencies_ms=[4.0] * 160, errors={"200 {}": 2}, cpu_seconds=0.32)
+    warm = screen_poll.Phase("warm-up", 1.0, latencies_ms=[1.0] * 1000)
+    polls = screen_poll.summarise("sqlite", [warm, ping, poll])
 
     assert (polls.ping_rate, polls.poll_rate, polls.ratio) == (50.0, 80.0, 1.6) and polls.ok
     assert polls.poll_ms == (4.0, 4.0, 4.0) and polls.ping_ms == (10.0, 10.0, 10.0)
     assert (polls.ping_cpu_ms, polls.poll_cpu_ms) == (4.0, 2.0)
     assert polls.errors == {"200 {}": 2}
-    slow = bench.summarise("sqlite", [ping, bench.Phase("poll", 2.0, latencies_ms=[1.0] * 50)])
+    slow = screen_poll.summarise("sqlite", [ping, screen_poll.Phase("poll", 2.0, latencies_ms=[1.0] * 50)])
     assert slow.ratio == 0.5 and not slow.ok
     board = bench.Board("postgresql", [120.0, 80.0, 90.0], [40.0, 41.0, 39.0])
     assert board.median == 90.0 and board.ok
