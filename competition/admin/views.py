@@ -1,4 +1,4 @@
-"""Universities (organizers), accounts (organizers and university admins) and the audit log."""
+"""Universities (organizers) and accounts (organizers and university admins)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ from ..pagination import page_request
 from ..permissions import (
     can_create_users,
     can_grant,
-    can_read_audit_log,
     is_organizer,
     require,
     role_required,
     visible_universities,
 )
-from ..services import accounts, audit, organisation, staff
+from ..services import accounts, organisation, staff
 from ..transaction import discard
 from . import bp
 from .forms import UniversityForm, UserForm
@@ -103,12 +102,3 @@ def reset_password(user_id: int):
     user = accounts.user_in_reach(user_id, current_user)
     password = accounts.reset_password(user=user, by=current_user)
     return render_template("admin/password_issued.html", user=user, password=password)
-
-
-@bp.get("/audit")
-@login_required
-def audit_log():
-    require(can_read_audit_log(current_user))
-    page = page_request(request.args)
-    found = audit.list_entries(user=current_user, page=page)
-    return render_template("admin/audit.html", entries=found.items, total=found.total, page=page)
