@@ -64,8 +64,9 @@ messages: venv
 db: venv
 	$(FLASK) init-db
 
+# The printed log-ins link to the server `run` starts: the same HOST and PORT (flask reads these variables).
 demo: db
-	$(FLASK) demo --if-empty
+	FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(FLASK) demo --if-empty
 
 # The certificates' CJK font: nothing to do when CERTIFICATE_FONT or a known font file exists; as root it is
 # installed with apt-get, anyone else is told how (the server still runs; certificate pages say the same).

@@ -65,20 +65,32 @@ def create_user_command(username, password, role, university, staff_no, display_
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds universities.")
 @click.option("--seed", default=2026, show_default=True, type=int)
-def demo_command(if_empty: bool, seed: int) -> None:
+@click.option(
+    "--url",
+    default=None,
+    help="Where the server runs, for the printed links (default: from FLASK_RUN_HOST and FLASK_RUN_PORT, "
+    "else http://127.0.0.1:5000).",
+)
+def demo_command(if_empty: bool, seed: int, url: str | None) -> None:
     """Load a realistic province in miniature and print the demo log-ins."""
     from .demo import LOGINS_FILE, load_demo
+    from .demo.loader import server_url, with_url
 
+    url = (url or server_url()).rstrip("/")
     logins_path = Path(current_app.instance_path) / LOGINS_FILE
     if db.session.scalar(select(University.id).limit(1)) is not None:
         if if_empty:
-            if logins_path.exists():
-                click.echo(logins_path.read_text(encoding="utf-8"))
+            if logins_path.exists():  # printed again, with the links of the server about to run
+                saved = logins_path.read_text(encoding="utf-8")
+                text = with_url(saved, url)
+                if text != saved:
+                    logins_path.write_text(text, encoding="utf-8")
+                click.echo(text)
             else:
                 click.echo("The database already holds data; demo data was not loaded.")
             return
         _fail("The database already holds universities: the demo loads only into an empty database.")
-    text = load_demo(seed=seed)
+    text = load_demo(seed=seed, url=url)
     db.session.commit()
     logins_path.write_text(text, encoding="utf-8")
     logins_path.chmod(0o600)

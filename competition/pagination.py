@@ -1,4 +1,5 @@
-"""Page parameters of list endpoints: ``page`` from 1, ``per_page`` default 50, at most 500."""
+"""Page parameters of list endpoints: ``page`` from 1, ``per_page`` default 50, at most 500; and the page
+numbers a pager shows (``page_links``; the macro ``pager`` in ``templates/_macros.html`` draws them)."""
 
 from __future__ import annotations
 
@@ -57,12 +58,50 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return pages_for(self.total, self.per_page)
 
 
-def fetch_page(stmt, page: PageRequest | None) -> Page:
-    """Run ``stmt`` for one page of rows, with the total count of all of them."""
+def pages_for(total: int, per_page: int) -> int:
+    """How many pages ``total`` rows fill, at least one: ``pages_for(0, 50) == 1``, 101 rows fill 3."""
+    return max(1, -(-total // per_page))
+
+
+def within(page: PageRequest, total: int) -> PageRequest:
+    """``page`` moved back to the last page when it lies beyond it (a bookmark after rows went away): pages
+    show the last rows rather than an empty list. The API keeps the page asked for (an empty ``items``)."""
+    last = pages_for(total, page.per_page)
+    return page if page.page <= last else PageRequest(last, page.per_page)
+
+
+def fetch_page(stmt, page: PageRequest | None, *, clamp: bool = False) -> Page:
+    """Run ``stmt`` for one page of rows, with the total count of all of them; ``clamp`` moves a page beyond
+    the last one back to the last (``within``)."""
     from .extensions import db
 
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    if clamp and page is not None:
+        page = within(page, total)
     return page_of(list(db.session.scalars(paginate(stmt, page))), total, page)
+
+
+def page_links(current: int, pages: int, *, around: int = 2) -> list[int | None]:
+    """The page numbers a pager shows: the first, the last, and ``around`` on each side of ``current``;
+    ``None`` stands for the gap ("…") between them. A gap never hides a single page (it is shown instead).
+
+    ``page_links(1, 1) == [1]``; ``page_links(6, 20) == [1, None, 4, 5, 6, 7, 8, None, 20]``;
+    ``page_links(4, 20) == [1, 2, 3, 4, 5, 6, None, 20]`` (page 2 is shown rather than a gap of one page);
+    ``page_links(1, 7) == [1, 2, 3, None, 7]``. A current page outside 1..pages is brought within it.
+    """
+    pages = max(1, pages)
+    current = min(max(1, current), pages)
+    shown = {1, pages, *range(max(1, current - around), min(pages, current + around) + 1)}
+    links: list[int | None] = []
+    previous = 0
+    for number in sorted(shown):
+        if number - previous == 2:
+            links.append(number - 1)  # a gap of one page: show that page instead of "…"
+        elif number - previous > 2:
+            links.append(None)
+        links.append(number)
+        previous = number
+    return links

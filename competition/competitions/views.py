@@ -12,10 +12,12 @@ from flask_login import current_user, login_required
 from ..args import choice_arg, int_arg
 from ..clock import local_today
 from ..domain import lifecycle
+from ..domain.pinyin_order import by_pinyin
 from ..enums import CompetitionKind, CompetitionLevel, CompetitionStatus
 from ..errors import Conflict, ServiceError, ValidationFailed
 from ..feedback import error_text, flash_refusal
 from ..models import Competition
+from ..pagination import PageRequest
 from ..permissions import (
     can_decide,
     can_manage_competition,
@@ -28,12 +30,14 @@ from ..permissions import (
     visible_competition,
     visible_universities,
 )
-from ..services import competition_templates, competitions, progress, result_pages
+from ..services import competition_templates, competitions, entries, progress, result_pages
 from . import bp, formdata
+from .entries import quota_words
 from .words import NEXT_STEP, STATUS_LABELS, TRANSITION_DONE, template_words
 
 OBJECTION_DAYS = 7  # the objection period (公示期) proposed when publishing: a week from today
 MISSING_LISTED = 5  # sheets named in a refusal to publish; the rest are counted
+SEARCH_MAX = 100  # characters of the list's search box
 
 
 @bp.context_processor
@@ -55,22 +59,31 @@ def _require_creator() -> None:
 @bp.get("/")
 @login_required
 def list_competitions():
+    # Every university a visible competition can belong to, in one query: the filter's choices, and the rows'
+    # universities then come from the session (no query per row).
+    universities = by_pinyin(visible_universities(current_user), key=lambda u: u.name)
     filters = competitions.CompetitionFilters(
         year=int_arg("year", lenient=True),
         level=choice_arg("level", set(CompetitionLevel)),
         kind=choice_arg("kind", set(CompetitionKind)),
+        university=choice_arg("university", {u.code for u in universities}),
         status=choice_arg("status", STATUS_LABELS),
+        q=(request.args.get("q") or "").strip()[:SEARCH_MAX] or None,
     )
-    items = competitions.list_competitions(user=current_user, filters=filters)
-    # Loads, in one query, every university a visible competition can belong to (no query per row).
-    universities = visible_universities(current_user)
+    asked = int_arg("page", lenient=True) or 1
+    page = competitions.competition_page(
+        user=current_user,
+        filters=filters,
+        page=PageRequest(max(1, asked), competitions.COMPETITIONS_PER_PAGE),
+    )
     this_year = local_today().year
     years = sorted(
         {*range(this_year - 4, this_year + 2), *([filters.year] if filters.year else [])}, reverse=True
     )
     return render_template(
         "competitions/list.html",
-        items=items,
+        page=page,
+        items=page.items,
         filters=filters,
         years=years,
         universities=universities,
@@ -168,7 +181,8 @@ def edit_competition(competition_id: int):
 def show_competition(competition_id: int):
     competition = visible_competition(competition_id, current_user)
     manager = can_manage_competition(current_user, competition)
-    quota_rows = competitions.quota_rows(competition) if manager else []
+    universities = entries.universities_in_reach(competition, current_user) if manager else []
+    quota = entries.quota_table(competition, universities) if manager else None
     following = lifecycle.next_status(competition.status)
     publishing = manager and following == CompetitionStatus.PUBLISHED
     return render_template(
@@ -176,7 +190,8 @@ def show_competition(competition_id: int):
         competition=competition,
         manager=manager,
         sees_entries=can_see_entries(current_user, competition),
-        quota_rows=quota_rows,
+        quota=quota,
+        quota_words=quota_words,
         following=following,
         next_step=NEXT_STEP.get(following),
         statuses=list(STATUS_LABELS),

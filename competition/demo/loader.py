@@ -10,7 +10,9 @@ they are drawn with ``secrets`` on every load.
 
 from __future__ import annotations
 
+import os
 import random
+import re
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -27,18 +29,43 @@ from .people import Login, add_accounts, add_staff, add_universities
 from .results import load_demo_results
 
 LOGINS_FILE = "demo-logins.txt"
-URL = "http://127.0.0.1:5000"
+URL = "http://127.0.0.1:5000"  # Flask's own default address, when nothing says otherwise
+_OPEN_LINE = re.compile(r"^打开 Open (\S+) ", re.MULTILINE)
 
 
-def load_demo(*, seed: int = 2026) -> str:
-    """Add the demo province to the session (the caller commits) and return the table of its log-ins."""
+def server_url(host: str | None = None, port: str | int | None = None) -> str:
+    """The address ``flask run`` serves on: ``host`` and ``port``, else the variables ``flask run`` reads
+    (``FLASK_RUN_HOST``, ``FLASK_RUN_PORT``; ``make run PORT=8080`` sets them), else 127.0.0.1:5000. A server
+    listening on every interface (0.0.0.0, ::) is opened on this computer as 127.0.0.1.
+
+    ``server_url(port=8080) == "http://127.0.0.1:8080"`` (with no FLASK_RUN_HOST set).
+    """
+    host = (host or os.environ.get("FLASK_RUN_HOST") or "127.0.0.1").strip()
+    port = str(port or os.environ.get("FLASK_RUN_PORT") or "5000").strip()
+    if host in ("0.0.0.0", "::", "[::]", "*"):  # noqa: S104 (a listening address, opened as 127.0.0.1)
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
+def with_url(text: str, url: str) -> str:
+    """The saved log-ins ``text`` with the address it was written with replaced by ``url`` everywhere (the
+    server may run on another port than when the demo was loaded)."""
+    found = _OPEN_LINE.search(text)
+    return text if found is None or found.group(1) == url else text.replace(found.group(1), url)
+
+
+def load_demo(*, seed: int = 2026, url: str = URL) -> str:
+    """Add the demo province to the session (the caller commits) and return the table of its log-ins, which
+    name the pages at ``url`` (where the server runs: ``server_url()``)."""
     rng = random.Random(seed)
     universities = add_universities()
     staff_by_university = add_staff(universities, rng)
     logins = add_accounts(universities, staff_by_university, rng)
     load_demo_contests(rng=rng)
     logins = load_demo_judging(seed=seed, logins=logins)  # panels and sheets; the outside experts' log-ins
-    results = load_demo_results(seed=seed, logins=logins, url=URL)  # published; the award winner's log-in
+    results = load_demo_results(seed=seed, logins=logins, url=url)  # published; the award winner's log-in
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     load_demo_coverage(rng=rng, year=today.year, today=today)
 
@@ -47,7 +74,9 @@ def load_demo(*, seed: int = 2026) -> str:
     audit.record(
         "demo.load", by=None, object_type="system", seed=seed, universities=len(universities), staff=total
     )
-    return _logins_text(results.logins, universities=len(universities), staff=total, notes=results.notes)
+    return _logins_text(
+        results.logins, universities=len(universities), staff=total, notes=results.notes, url=url
+    )
 
 
 def _width(text: str) -> int:
@@ -65,7 +94,7 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
     return lines
 
 
-def _logins_text(logins: list[Login], *, universities: int, staff: int, notes: list[str]) -> str:
+def _logins_text(logins: list[Login], *, universities: int, staff: int, notes: list[str], url: str) -> str:
     path = Path(current_app.instance_path) / LOGINS_FILE
     heading = ("用户名 Username", "密码 Password", "角色 Role", "高校 University", "姓名 Name")
     rows = [heading, *((x.username, x.password, x.role, x.university, x.name) for x in logins)]
@@ -74,7 +103,7 @@ def _logins_text(logins: list[Login], *, universities: int, staff: int, notes: l
         "=======================",
         f"已载入 {universities} 所高校、{staff:,} 名教职工 / "
         f"Loaded {universities} universities and {staff:,} staff.",
-        f"打开 Open {URL} (flask --app wsgi run), 用下列账号登录 / log in with one of these accounts.",
+        f"打开 Open {url} (flask --app wsgi run), 用下列账号登录 / log in with one of these accounts.",
         f"这些账号保存在 / They are kept in: {path}",
         "",
         *_table(rows),

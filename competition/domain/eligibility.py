@@ -62,6 +62,18 @@ def _quota_refusals(rules: Rules, approved_of_university: int) -> list[Refusal]:
     return []
 
 
+# The statuses that come after registration in a competition's life (enums.CompetitionStatus order).
+_AFTER_REGISTRATION = frozenset(
+    {CompetitionStatus.REGISTRATION_CLOSED, CompetitionStatus.SCORING, CompetitionStatus.PUBLISHED}
+)
+
+
+def registration_over(status: str) -> bool:
+    """True once a competition's registration has closed for good (closed, scoring, published); False for a
+    draft (not open yet) and while it is open. ``registration_over("registration_closed") is True``."""
+    return status in _AFTER_REGISTRATION
+
+
 def check_registration(
     rules: Rules,
     candidate: Candidate,
@@ -82,7 +94,9 @@ def check_registration(
     - ("age", "too_old", {"age": n, "max_age": m, "reference_date": "2026-09-01"}) when older than the limit
       on the reference date (exactly ``max_age`` is still eligible). Without a reference date the age is
       taken on the day registration closes;
-    - ("window", "not_open", {"status": s}) when the competition is not in ``registration_open``;
+    - ("window", "not_open", {"status": s}) when the competition is not in ``registration_open``: before it
+      (a draft) registration has not opened yet, after it (``registration_over(s)``) it has closed, and the
+      words say which;
       ("window", "not_yet_open", {"opens": iso}) before the window, ("window", "closed", {"closes": iso}) from
       its end on (the window is [opens, closes)); the ISO datetimes carry "+00:00";
     - ("quota", "quota_full", {"quota": q}) when the approved entries already fill the quota;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ..domain.eligibility import registration_over
 from ..enums import EntryStatus
 
 
@@ -128,8 +129,10 @@ def refusal_message(refusal) -> str:
             date=_local(p.get("reference_date")),
             max_age=p.get("max_age"),
         )
-    if code == "not_open":
-        return _("Registration is not open.")
+    if code == "not_open":  # the status says which: not opened yet (a draft), or closed (报名已截止)
+        if registration_over(p.get("status", "")):
+            return _("Registration has closed.")
+        return _("Registration has not opened yet.")
     if code == "not_yet_open":
         return _("Registration opens on %(opens)s.", opens=_local(p.get("opens")))
     if code == "closed":

@@ -2,7 +2,9 @@
 
 from .lifecycle import transition
 from .queries import (
+    COMPETITIONS_PER_PAGE,
     CompetitionFilters,
+    competition_page,
     copyable_competitions,
     list_competitions,
     quota_rows,
@@ -11,7 +13,9 @@ from .queries import (
 from .setup import copy_competition, create_competition, to_spec_dict, update_competition
 
 __all__ = [
+    "COMPETITIONS_PER_PAGE",
     "CompetitionFilters",
+    "competition_page",
     "copy_competition",
     "copyable_competitions",
     "create_competition",
