@@ -49,7 +49,11 @@ def uncovered(code: str):
             _("Unknown post category."),
             details=[{"field": "category", "message": _("Unknown post category.")}],
         )
-    filters = coverage.UncoveredFilters(category=category, department=request.args.get("department") or None)
+    filters = coverage.UncoveredFilters(
+        category=category,
+        department=request.args.get("department") or None,
+        search=request.args.get("q"),  # part of a name or of a 工号
+    )
     page = coverage.list_uncovered(
         university=university, year=year_arg(), filters=filters, page=page_request(request.args)
     )

@@ -1,4 +1,9 @@
-"""What the pages show of a report: percentages, status words, and the charts' data (the tables' figures)."""
+"""What the pages show of a report: percentages, counts, status words, the charts' data (the tables' figures).
+
+Each chart also carries ``description``: its data in words for screen readers (ECharts'
+``aria.label.description`` and the chart's ``aria-label``), instead of the text ECharts would generate from
+the dataset, which reads "NaN" for the empty cells of the stacked bars.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..domain.pinyin_order import pinyin_key
 from ..services.reports import Figure, Report, people_to_target
 
 # Colour is never the only signal: each status has its symbol and its words (and a decal in the charts).
@@ -25,6 +31,17 @@ def pct(value) -> str:
     """A rate as people read it: 0.8645 → 86.5% (half-up, one decimal), the same on every page and chart."""
     number = (Decimal(str(value)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{number}%"
+
+
+def count(value: int) -> str:
+    """A count with thousands separators, in both languages: 147047 → 147,047."""
+    return format_number(value)
+
+
+def _listed(items: list[str]) -> str:
+    """Items joined as the language writes a list: 甲 1，乙 2 in Chinese; A 1, B 2 in English."""
+    locale = get_locale()
+    return ("，" if locale is not None and locale.language == "zh" else ", ").join(items)
 
 
 def symbol(status: str) -> str:
@@ -56,11 +73,24 @@ def _bar(name: str, f: Figure, url: str) -> dict:
     }
 
 
+def _bars_description(report: Report, rows: list[dict], title: str) -> str:
+    items = [f"{r['name']} {r['label'].split(' ', 1)[1]}" for r in rows]
+    if not items:
+        return _("%(title)s: no data yet.", title=title)
+    return _(
+        "%(title)s, highest first: %(items)s; target %(target)s.",
+        title=title,
+        items=_listed(items),
+        target=pct(report.thresholds.target),
+    )
+
+
 def _bars(report: Report, rows: list[dict], title: str) -> dict:
-    rows.sort(key=lambda r: (-r["value"], r["name"]))
+    rows.sort(key=lambda r: (-r["value"], pinyin_key(r["name"])))
     return {
         "kind": "bars",
         "title": title,
+        "description": _bars_description(report, rows, title),
         "rows": rows,
         "target": float(report.thresholds.target * 100),
         "targetLabel": _("Target %(pct)s", pct=pct(report.thresholds.target)),
@@ -96,14 +126,28 @@ def month_label(month: str) -> str:
 def trend(report: Report) -> dict:
     headcount = report.total.headcount
     needed = people_to_target(0, headcount, report.thresholds.target)
+    title = _("Covered staff, month by month")
+    months = [month_label(m["month"]) for m in report.trend]
+    values = [m["covered"] for m in report.trend]
+    if months:
+        description = _(
+            "%(title)s (cumulative): %(items)s; target %(n)s people of %(headcount)s.",
+            title=title,
+            items=_listed([f"{m} {count(v)}" for m, v in zip(months, values, strict=True)]),
+            n=count(needed),
+            headcount=count(headcount),
+        )
+    else:
+        description = _("%(title)s: no data yet.", title=title)
     return {
         "kind": "trend",
-        "title": _("Covered staff, month by month"),
-        "months": [month_label(m["month"]) for m in report.trend],
-        "values": [m["covered"] for m in report.trend],
+        "title": title,
+        "description": description,
+        "months": months,
+        "values": values,
         "headcount": headcount,
         "target": needed,
-        "targetLabel": _("Target: %(n)d people", n=needed),
+        "targetLabel": _("Target: %(n)s people", n=count(needed)),
         "series": _("Covered staff (cumulative)"),
         "axis": _("People"),
     }

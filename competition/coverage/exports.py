@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..args import year_arg
 from ..clock import local_today
+from ..domain.pinyin_order import by_pinyin
 from ..downloads import xlsx_response
 from ..enums import PostCategory, Role
 from ..pagination import page_request
@@ -21,6 +22,7 @@ def _filters() -> coverage.UncoveredFilters:
     return coverage.UncoveredFilters(
         category=category if category in set(PostCategory) else None,
         department=request.args.get("department") or None,
+        search=request.args.get("q"),
     )
 
 
@@ -38,7 +40,7 @@ def list_uncovered(code: str):
         university=university,
         page=page,
         filters=filters,
-        departments=staff.departments_of(university),
+        departments=by_pinyin(staff.departments_of(university)),
         **page_context(year),
     )
 

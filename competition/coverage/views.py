@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..args import year_arg
+from ..domain.pinyin_order import pinyin_ranks
 from ..enums import Role
 from ..errors import NotFound, ValidationFailed
 from ..labels import ENTRY_STATUS_BADGES
@@ -32,6 +33,11 @@ def _pct(value) -> str:
     return charts.pct(value)
 
 
+@bp.context_processor
+def _numbers() -> dict:
+    return {"num": charts.count}  # 147,047: thousands separators in both languages
+
+
 @bp.app_template_global("status_symbol")
 def _status_symbol(status: str) -> str:
     return charts.symbol(status)
@@ -43,7 +49,8 @@ def _status_words(status: str) -> str:
 
 
 def screen_mode() -> bool:
-    """``?mode=screen``: the projector view (large labels, no hover, reloads every minute)."""
+    """``?mode=screen``: the projector view (large labels, no hover, screens that advance by themselves, fresh
+    figures every minute without leaving the screen shown)."""
     return request.args.get("mode") == "screen"
 
 
@@ -56,14 +63,25 @@ def _thresholds_form() -> ThresholdsForm:
     return ThresholdsForm(formdata=None, target=limits.target * 100, warning=limits.warning * 100)
 
 
+def _matching(report: reports.Report, q: str) -> list[str] | None:
+    """The codes of the universities whose name or code holds ``q`` (the search without JavaScript)."""
+    if not q:
+        return None
+    return [u.code for u in report.universities if q in u.name or q.casefold() in u.code.casefold()]
+
+
 def _province_page(year: int, form: ThresholdsForm, status: int = 200):
     report = reports.province_report(year=year)
+    q = (request.args.get("q") or "").strip()[:50]
     return render_template(
         "coverage/province.html",
         report=report,
         form=form,
         bars=charts.province_bars(report),
         trend=charts.trend(report),
+        q=q,
+        shown_codes=_matching(report, q),
+        ranks=pinyin_ranks(u.name for u in report.universities),
         **page_context(year),
     ), status
 
@@ -111,12 +129,16 @@ def show_university(code: str):
     university = managed_university_or_404(code, current_user)
     year = year_arg()
     report = reports.university_report(university=university, year=year)
+    q = (request.args.get("q") or "").strip()[:50]
     return render_template(
         "coverage/university.html",
         report=report,
         university=university,
+        q=q,
+        shown_departments=[(name, f) for name, f in report.departments if q in name],
         bars=charts.department_bars(report),
         trend=charts.trend(report),
+        ranks=pinyin_ranks(name for name, _f in report.departments),
         **page_context(year),
     )
 

@@ -15,7 +15,8 @@ The rule:
   person is counted from their *first* counting date, so the trend is cumulative, never decreases, and its
   December value is the total covered.
 * Coverage is given overall, per post category (always the three categories, even when empty) and per
-  department (every department with at least one active staff member). The **rate** is covered / headcount
+  department (every department with at least one active staff member, in pinyin order: 财务处 before
+  文学院, as ``pinyin_order`` lists Chinese names). The **rate** is covered / headcount
   rounded half-up (四舍五入) to 4 places (0.3333 is 33.33%), 0 when the headcount is 0; the **gap** is the
   number of people still to reach.
 
@@ -28,8 +29,8 @@ Worked example, year 2026. Staff: 1 (teaching_research, 文学院, active), 2 (t
 2026-03-10 and again on 2026-05-02 (two approved entries), staff 3 on 2026-05-20 (an offline event),
 staff 4 on 2026-02-01. Then:
 headcount 3 (staff 4 is inactive), covered 2 (staff 1 once, staff 3; staff 4 is ignored), rate 0.6667, gap 1;
-teaching_research 1 of 2 (0.5000), admin_logistics 1 of 1 (1.0000), other 0 of 0 (rate 0); 文学院 1 of 2,
-财务处 1 of 1; trend 0, 0, 1, 1, 2, 2, ..., 2 (staff 1 from March, staff 3 from May).
+teaching_research 1 of 2 (0.5000), admin_logistics 1 of 1 (1.0000), other 0 of 0 (rate 0); 财务处 1 of 1,
+文学院 1 of 2; trend 0, 0, 1, 1, 2, 2, ..., 2 (staff 1 from March, staff 3 from May).
 
 The coverage SQL queries of the services are tested against ``compute_coverage`` on random data.
 """
@@ -43,6 +44,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import accumulate
 
+from competition.domain.pinyin_order import by_pinyin
 from competition.enums import PostCategory
 
 CATEGORIES: tuple[str, ...] = tuple(c.value for c in PostCategory)
@@ -88,7 +90,7 @@ class Coverage:
     year: int
     total: Tally
     by_category: dict[str, Tally]  # always the 3 post categories, in the order of CATEGORIES
-    by_department: dict[str, Tally]  # departments with at least one active staff member, sorted by name
+    by_department: dict[str, Tally]  # departments with at least one active staff member, in pinyin order
     trend: list[tuple[str, int]]  # ("2026-01", covered by the end of January), ... 12 months, cumulative
 
 
@@ -145,7 +147,7 @@ def compute_coverage(staff: Iterable[StaffFact], counted: Iterable[Counted], *, 
     def tally(key: str) -> Tally:
         return Tally(headcount[key], covered[key])
 
-    departments = sorted({s.department for s in people})
+    departments = by_pinyin({s.department for s in people})
     months = Counter(d.month for d in first.values())
     trend = list(zip(_month_labels(year), accumulate(months[m] for m in range(1, 13)), strict=True))
     return Coverage(

@@ -10,6 +10,10 @@ Query shapes (why they are fast at 150,000 staff and 200,000 entries):
   (``ix_offline_participation_university_year``), joined once to active staff and grouped by university and
   category (``ix_staff_university_active_category``): one round-trip for the whole province;
 - a university's figures add the same filter on ``university_id`` to every branch, so only its rows are read.
+
+Departments are listed in pinyin order (``domain.pinyin_order``): in Python for the figures, and through a
+``CASE`` of each department's rank for the paged list of uncovered staff (SQL collations differ between
+databases).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, case, cast, extract, func, literal, select, union, union_all
 
 from ..domain.coverage import rate
-from ..enums import CompetitionLevel, EntryStatus, PostCategory
+from ..domain.pinyin_order import by_pinyin, pinyin_ranks
+from ..enums import CompetitionLevel, CompetitionStatus, EntryStatus, PostCategory
 from ..extensions import db
 from ..models import Competition, Department, Entry, OfflineParticipation, Staff, University
 from ..pagination import Page, PageRequest
@@ -109,9 +114,10 @@ def _departments(university: University, year: int) -> list[dict]:
         .outerjoin(covered, covered.c.staff_id == Staff.id)
         .where(Staff.university_id == university.id, Staff.active.is_(True))
         .group_by(Department.name)
-        .order_by(Department.name)
     )
-    return [{"name": name, **_tally(headcount, n)} for name, headcount, n in rows]
+    return [
+        {"name": name, **_tally(headcount, n)} for name, headcount, n in by_pinyin(rows, key=lambda r: r[0])
+    ]
 
 
 def _trend(university_id: int | None, year: int) -> list[dict]:
@@ -157,10 +163,36 @@ def province_trend(*, year: int) -> list[dict]:
     return _trend(None, year)
 
 
+SEARCH_MAX = 50
+
+
 @dataclass(frozen=True)
 class UncoveredFilters:
+    """The uncovered list's filters: a post category, a department (its name), and ``search``: part of a
+    name or of a 工号 (case-insensitive for the 工号)."""
+
     category: str | None = None
     department: str | None = None
+    search: str | None = None
+
+    def __post_init__(self):
+        text = (self.search or "").strip()[:SEARCH_MAX]
+        object.__setattr__(self, "search", text or None)
+
+
+def department_order(university: University):
+    """An ORDER BY expression that lists the university's staff by their department's pinyin order."""
+    names = dict(
+        db.session.execute(
+            select(Department.id, Department.name).where(Department.university_id == university.id)
+        ).all()
+    )
+    if not names:
+        return literal(0)
+    ranks = pinyin_ranks(names.values())
+    return case(
+        {id_: ranks[name] for id_, name in names.items()}, value=Staff.department_id, else_=len(ranks)
+    )
 
 
 def uncovered_query(*, university: University, year: int, filters: UncoveredFilters):
@@ -178,6 +210,11 @@ def uncovered_query(*, university: University, year: int, filters: UncoveredFilt
         stmt = stmt.where(Staff.category == filters.category)
     if filters.department:
         stmt = stmt.where(Department.name == filters.department)
+    if filters.search:
+        stmt = stmt.where(
+            Staff.name.contains(filters.search, autoescape=True)
+            | Staff.staff_no.icontains(filters.search, autoescape=True)
+        )
     return stmt
 
 
@@ -190,7 +227,7 @@ def list_uncovered(
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     items = db.session.scalars(
         stmt.options(contains_eager(Staff.department))
-        .order_by(Department.name, Staff.staff_no)
+        .order_by(department_order(university), Staff.staff_no)
         .offset(page.offset)
         .limit(page.per_page)
     ).all()
@@ -198,7 +235,8 @@ def list_uncovered(
 
 
 def competitions_of_year(*, university: University, year: int) -> list[dict]:
-    """The year's competitions open to this university, with its approved participants in each."""
+    """The year's competitions open to this university (not drafts: they are not held), with its approved
+    participants in each."""
     counts = (
         select(Entry.competition_id, func.count().label("n"))
         .where(Entry.university_id == university.id, Entry.status == EntryStatus.APPROVED)
@@ -210,8 +248,9 @@ def competitions_of_year(*, university: University, year: int) -> list[dict]:
         .outerjoin(counts, counts.c.competition_id == Competition.id)
         .where(
             Competition.year == year,
+            Competition.status != CompetitionStatus.DRAFT,
             (Competition.level == CompetitionLevel.PROVINCIAL) | (Competition.university_id == university.id),
         )
-        .order_by(Competition.registration_opens)
+        .order_by(Competition.registration_opens, Competition.id)
     )
     return [{"competition": c, "participants": n} for c, n in rows]

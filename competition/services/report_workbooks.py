@@ -1,7 +1,10 @@
 """The report upward as Excel workbooks: Chinese headings, numbers as numbers, rates formatted 0.0%.
 
 The figures are those of a ``reports.Report`` (from ``services.coverage``); the uncovered staff are read with
-``coverage.uncovered_query`` (every one of them, not a page).
+``coverage.uncovered_query`` (every one of them, not a page). Each sheet is named for what it holds: a
+university's workbook has 部门 (departments) and 未覆盖人员 (the people), the province's 高校
+(universities) and 未覆盖人数 (counts per university); universities and departments are in pinyin order, as
+in the report.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ def _workbook(sheets: list[tuple[str, list[Column], list[tuple]]]) -> bytes:
     formats = {
         "pct": book.add_format({"num_format": "0.0%"}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-        "int": book.add_format({"num_format": "0"}),
+        "int": book.add_format({"num_format": "#,##0"}),  # 147,047: thousands separated, as on the pages
         "text": None,
     }
     for name, columns, rows in sheets:
@@ -142,7 +145,7 @@ def university_workbook(report: Report) -> bytes:
     uncovered = db.session.execute(
         coverage.uncovered_query(university=university, year=report.year, filters=coverage.UncoveredFilters())
         .with_only_columns(Staff.staff_no, Staff.name, Department.name, Staff.category)
-        .order_by(Department.name, Staff.staff_no)
+        .order_by(coverage.department_order(university), Staff.staff_no)
     )
     return _workbook(
         [
@@ -171,13 +174,13 @@ def uncovered_workbook(*, university: University, year: int, filters: coverage.U
     rows = db.session.execute(
         coverage.uncovered_query(university=university, year=year, filters=filters)
         .with_only_columns(Staff.staff_no, Staff.name, Department.name, Staff.category)
-        .order_by(Department.name, Staff.staff_no)
+        .order_by(coverage.department_order(university), Staff.staff_no)
     )
     return _workbook([("未覆盖人员", *uncovered_sheet(rows))])
 
 
 def province_workbook(report: Report) -> bytes:
-    """汇总, 部门 (a row per university), 未覆盖人员 (counts per university and post), 活动, 趋势, 说明."""
+    """汇总, 高校 (a row per university), 未覆盖人数 (counts per university and post), 活动, 趋势, 说明."""
     per_category = [
         Column(f"{CATEGORY_ZH[c]}{title}", kind, 13)
         for c in CATEGORIES
@@ -199,12 +202,12 @@ def province_workbook(report: Report) -> bytes:
         [
             ("汇总", [Column("范围", "text", 14), *FIGURE_COLUMNS], _scope_rows(report)),
             (
-                "部门",
+                "高校",
                 [Column("高校代码", "text", 10), Column("高校", "text", 20), *FIGURE_COLUMNS, *per_category],
                 universities,
             ),
             (
-                "未覆盖人员",
+                "未覆盖人数",
                 [
                     Column("高校代码", "text", 10),
                     Column("高校", "text", 20),

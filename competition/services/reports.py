@@ -2,6 +2,8 @@
 
 Every coverage figure comes from ``services.coverage`` (grouped SQL); this module only arranges it: the status
 against the organizer's thresholds, the people still to reach, and the events with their participant counts.
+Universities and departments are listed in pinyin order (``domain.pinyin_order``), as on paper; a
+competition still in draft is not an event held, so it is in no list here.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from sqlalchemy.orm import joinedload
 
 from ..clock import local_today
 from ..domain.coverage import rate
-from ..enums import EntryStatus
+from ..domain.pinyin_order import by_pinyin, pinyin_key
+from ..enums import CompetitionStatus, EntryStatus
 from ..extensions import db
 from ..models import Competition, Entry, OfflineParticipation, University
 from . import coverage
@@ -103,17 +106,18 @@ class Report:
     categories: dict[str, Figure]
     trend: list[dict]
     university: University | None = None
-    universities: list[UniversityLine] = field(default_factory=list)
-    departments: list[tuple[str, Figure]] = field(default_factory=list)
+    universities: list[UniversityLine] = field(default_factory=list)  # in pinyin order of their names
+    departments: list[tuple[str, Figure]] = field(default_factory=list)  # in pinyin order
     competitions: list[Event] = field(default_factory=list)
     offline: list[Event] = field(default_factory=list)
 
     @property
     def lines(self) -> list[tuple[str, Figure]]:
-        """The rows under the totals: a university's departments, or the universities best rate first."""
+        """The rows under the totals: a university's departments, or the universities best rate first (equal
+        rates in pinyin order)."""
         if self.university is not None:
             return self.departments
-        ranked = sorted(self.universities, key=lambda u: (-u.total.rate, u.code))
+        ranked = sorted(self.universities, key=lambda u: (-u.total.rate, pinyin_key(u.name)))
         return [(u.name, u.total) for u in ranked]
 
     @property
@@ -153,7 +157,7 @@ def province_report(*, year: int) -> Report:
             for c in CATEGORIES
         },
         trend=shown_months(coverage.province_trend(year=year), year),
-        universities=lines,
+        universities=by_pinyin(lines, key=lambda u: u.name),
         competitions=province_competitions(year=year),
         offline=offline_events(year=year),
     )
@@ -203,7 +207,7 @@ def _competition_event(competition: Competition, participants: int) -> Event:
 
 
 def province_competitions(*, year: int) -> list[Event]:
-    """Every competition of the year with its approved entries from all universities (one grouped query)."""
+    """Every competition of the year held (not a draft) with its approved entries from all universities."""
     counts = (
         select(Entry.competition_id, func.count().label("n"))
         .where(Entry.status == EntryStatus.APPROVED)
@@ -214,7 +218,7 @@ def province_competitions(*, year: int) -> list[Event]:
         select(Competition, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.competition_id == Competition.id)
         .options(joinedload(Competition.university))
-        .where(Competition.year == year)
+        .where(Competition.year == year, Competition.status != CompetitionStatus.DRAFT)
         .order_by(Competition.registration_opens, Competition.id)
     )
     return [_competition_event(c, n) for c, n in rows]

@@ -1,5 +1,7 @@
-// Coverage dashboards: ECharts bars and trend from the page's own figures (data-chart), sortable tables,
-// the print button, and the projector mode's reload. No inline script: the content security policy forbids it.
+// Coverage dashboards: ECharts bars and trend from the page's own figures (data-chart), sortable tables, the
+// university table's columns toggle and search box, the print button, and the projector mode: screens that
+// advance by themselves and fresh figures every minute without leaving the screen shown.
+// No inline script: the content security policy forbids it.
 (function () {
   "use strict";
 
@@ -12,6 +14,10 @@
     return (document.documentElement.lang || "").indexOf("en") === 0 ? "EN" : "ZH";
   }
 
+  function grouped(n) {
+    return Number(n).toLocaleString(locale() === "EN" ? "en-US" : "zh-CN");
+  }
+
   function fontFamily() {
     return window.getComputedStyle(document.body).fontFamily;
   }
@@ -20,16 +26,24 @@
     if (url) { window.location.href = url; }
   }
 
+  // What screen readers say of a chart: the page's own words for its data (ECharts would otherwise generate a
+  // text from the dataset, which reads "NaN" for the empty cells of the stacked bars).
+  function aria(spec) {
+    return { enabled: true, label: { enabled: true, description: spec.description }, decal: { show: true } };
+  }
+
   // Horizontal bars, one per university or department, sorted by the server; a stacked series per status so
-  // that the legend names each colour with its symbol and words, and each status gets its own decal.
+  // that the legend names each colour with its symbol and words, and each status gets its own decal. The value
+  // labels stand in a column of their own on the right (a second category axis), so they never sit under the
+  // target line, whatever the rate.
   function barsOption(spec, screen, width) {
     var font = screen ? 24 : (width < 500 ? 11 : 12);
     var source = spec.rows.map(function (row) {
-      var item = { name: row.name, label: row.label, url: row.url };
+      var item = { name: row.name, url: row.url };
       STATUSES.forEach(function (s) { item[s] = row.status === s ? row.value : "-"; });
       return item;
     });
-    var gridTop = screen ? 110 : (width < 640 ? 78 : 44);
+    var gridTop = barsTop(screen, width);
     var series = STATUSES.map(function (status, i) {
       var one = {
         type: "bar",
@@ -38,17 +52,7 @@
         encode: { x: status, y: "name" },
         itemStyle: { color: COLORS[status] },
         barMaxWidth: screen ? 28 : 24,
-        cursor: "pointer",
-        label: {
-          show: true,
-          position: "right",
-          fontSize: font,
-          color: INK,
-          // Readable where it crosses the target line.
-          backgroundColor: "rgba(255,255,255,0.85)",
-          padding: [1, 3],
-          formatter: function (p) { return p.data.label; }
-        }
+        cursor: "pointer"
       };
       if (i === 0) {
         one.markLine = {
@@ -62,10 +66,10 @@
       return one;
     });
     return {
-      aria: { enabled: true, decal: { show: true } },
+      aria: aria(spec),
       textStyle: { fontFamily: fontFamily() },
       animation: !screen,
-      dataset: { dimensions: ["name", "ok", "warn", "bad", "label", "url"], source: source },
+      dataset: { dimensions: ["name", "ok", "warn", "bad", "url"], source: source },
       legend: {
         top: 0,
         left: 0,
@@ -78,16 +82,16 @@
       tooltip: screen ? { show: false } : {
         trigger: "item",
         confine: true,
-        formatter: function (p) { return p.name + "：" + p.data.label; }
+        formatter: function (p) { return p.name + "：" + spec.rows[p.dataIndex].label; }
       },
-      grid: { left: 4, right: screen ? 170 : 84, top: gridTop, bottom: 8, containLabel: true },
+      grid: { left: 4, right: 4, top: gridTop, bottom: 8, containLabel: true },
       xAxis: {
         type: "value",
         min: 0,
         max: 100,
         axisLabel: { formatter: "{value}%", fontSize: font, color: INK }
       },
-      yAxis: {
+      yAxis: [{
         type: "category",
         inverse: true,
         triggerEvent: true,
@@ -98,15 +102,27 @@
           width: screen ? 320 : (width < 500 ? 84 : 150),
           overflow: "truncate"
         }
-      },
+      }, {
+        type: "category",
+        inverse: true,
+        position: "right",
+        data: spec.rows.map(function (row) { return row.label; }),
+        axisLine: { show: false },
+        axisTick: { show: false },
+        axisLabel: { fontSize: font, color: INK, fontWeight: "bold" }
+      }],
       series: series
     };
   }
 
+  // Room above the bars for the legend: one line on a desktop, two or three on a phone (English is longer).
+  function barsTop(screen, width) {
+    return screen ? 110 : (width < 420 ? 100 : (width < 640 ? 78 : 44));
+  }
+
   function barsHeight(spec, screen, width) {
-    // 24 px labels need about 36 px a bar; a province of 60 universities still fits two projector screens.
     var per = screen ? 36 : 32;
-    var top = screen ? 110 : (width < 640 ? 78 : 44);
+    var top = barsTop(screen, width);
     return Math.max(screen ? 360 : 240, spec.rows.length * per + top + 50);
   }
 
@@ -115,14 +131,14 @@
     var font = screen ? 24 : (width < 500 ? 11 : 12);
     var source = spec.months.map(function (m, i) { return { month: m, covered: spec.values[i] }; });
     return {
-      aria: { enabled: true, decal: { show: true } },
+      aria: aria(spec),
       textStyle: { fontFamily: fontFamily() },
       animation: !screen,
       dataset: { dimensions: ["month", "covered"], source: source },
       legend: { top: 0, left: 0, selectedMode: false, textStyle: { fontSize: font, color: INK } },
-      tooltip: screen ? { show: false } : { trigger: "axis", confine: true },
+      tooltip: screen ? { show: false } : { trigger: "axis", confine: true, valueFormatter: grouped },
       // Room for the last point's label and for wide digits at 24 px.
-      grid: { left: screen ? 16 : 4, right: screen ? 48 : 24, top: screen ? 80 : 48, bottom: 8, containLabel: true },
+      grid: { left: screen ? 16 : 4, right: screen ? 56 : 28, top: screen ? 80 : 48, bottom: 8, containLabel: true },
       xAxis: { type: "category", boundaryGap: false, axisLabel: { fontSize: font, color: INK } },
       yAxis: {
         type: "value",
@@ -130,7 +146,7 @@
         max: Math.max(spec.headcount, 1),
         minInterval: 1,
         // The top is the headcount; its label would crowd the last round one, the target line says enough.
-        axisLabel: { fontSize: font, color: INK, showMaxLabel: false }
+        axisLabel: { fontSize: font, color: INK, showMaxLabel: false, formatter: grouped }
       },
       series: [{
         type: "line",
@@ -140,7 +156,10 @@
         lineStyle: { width: screen ? 5 : 3 },
         symbolSize: screen ? 14 : 7,
         areaStyle: { opacity: 0.08 },
-        label: { show: true, position: "top", fontSize: font, color: INK },
+        label: {
+          show: true, position: "top", fontSize: font, color: INK,
+          formatter: function (p) { return grouped(p.value.covered); }
+        },
         labelLayout: { hideOverlap: true },
         markLine: {
           silent: true,
@@ -184,6 +203,7 @@
     var lastWidth = el.clientWidth;
     if (window.ResizeObserver) {
       new window.ResizeObserver(function () {
+        if (!el.isConnected) { return; }
         if (el.clientWidth !== lastWidth) {
           lastWidth = el.clientWidth;
           chart.setOption(build());
@@ -191,6 +211,19 @@
         chart.resize();
       }).observe(el);
     }
+  }
+
+  function drawCharts(root) {
+    if (!window.echarts) { return; }
+    root.querySelectorAll(".coverage-chart[data-chart]").forEach(drawChart);
+  }
+
+  function disposeCharts(root) {
+    if (!window.echarts) { return; }
+    root.querySelectorAll(".coverage-chart").forEach(function (el) {
+      var chart = window.echarts.getInstanceByDom(el);
+      if (chart) { chart.dispose(); }
+    });
   }
 
   function sortable(table) {
@@ -215,24 +248,228 @@
     });
   }
 
-  document.querySelectorAll(".coverage-chart[data-chart]").forEach(function (el) {
-    if (window.echarts) { drawChart(el); }
-  });
-  document.querySelectorAll("table[data-sortable]").forEach(sortable);
-  // "Table view" links to a closed <details>: open it on the way.
-  document.querySelectorAll("a[href^='#']").forEach(function (link) {
-    var target = document.getElementById(link.getAttribute("href").slice(1));
-    if (target && target.tagName === "DETAILS") {
-      link.addEventListener("click", function () { target.open = true; });
+  // The headcount and covered columns of each post category: shown or hidden by a pressed button; hidden at
+  // first when the table is wider than its box (a laptop, a tablet, a phone).
+  function columnsToggle(button, screen) {
+    var table = document.getElementById(button.getAttribute("data-columns-toggle"));
+    if (!table) { return; }
+    var box = table.parentElement;
+    function set(full) {
+      table.classList.toggle("compact", !full);
+      button.setAttribute("aria-pressed", full ? "true" : "false");
+      table.querySelectorAll("[data-span-full]").forEach(function (th) {
+        th.colSpan = parseInt(th.getAttribute(full ? "data-span-full" : "data-span-compact"), 10);
+      });
     }
-  });
+    set(!(table.scrollWidth > box.clientWidth + 1));
+    button.addEventListener("click", function () { set(button.getAttribute("aria-pressed") !== "true"); });
+    if (!screen) { button.closest("[data-table-tools]").hidden = false; }
+  }
+
+  // The search box above the chart: filters the table's rows as one types; Enter goes to the table.
+  function tableSearch(form) {
+    var table = document.getElementById(form.getAttribute("data-table-search"));
+    var input = form.querySelector("input[type=search]");
+    if (!table || !input) { return; }
+    function filter() {
+      var text = input.value.trim().toLowerCase();
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var words = row.getAttribute("data-search");
+        if (words !== null) { row.hidden = text !== "" && words.toLowerCase().indexOf(text) < 0; }
+      });
+    }
+    input.addEventListener("input", filter);
+    form.addEventListener("submit", function (event) {
+      // Every row is on the page: no need to ask the server (which filters the same way without JavaScript).
+      if (table.tBodies[0].querySelector("tr[data-search]")) {
+        event.preventDefault();
+        filter();
+        var target = document.getElementById(form.getAttribute("action").split("#")[1] || "");
+        if (target) { target.scrollIntoView({ block: "start" }); }
+      }
+    });
+  }
+
+  // ----------------------------------------------------------------------------------------------------------
+  // Projector mode: one screen at a time, advancing every data-advance seconds; a section that does not fit
+  // (60 universities' tiles on a small projector, a long table) is cut into screens of what fits. Every
+  // data-refresh seconds the figures are fetched again and put in place without a reload: the screen shown,
+  // the pause and the scroll position stay.
+
+  function slideshow(root) {
+    var pager = function () { return root.querySelector(".screen-pager"); };
+    var state = { index: 0, paused: false, slides: [] };
+
+    function bottomLimit() {
+      var bar = pager();
+      return window.innerHeight - (bar ? bar.offsetHeight + 24 : 24);
+    }
+
+    // Cuts each section into pages of what fits above the pager.
+    function measure() {
+      var sections = Array.prototype.slice.call(root.querySelectorAll("[data-slide]"));
+      var slides = [];
+      window.scrollTo(0, 0);
+      sections.forEach(function (section) { section.hidden = true; });
+      sections.forEach(function (section) {
+        section.hidden = false;
+        var selector = section.getAttribute("data-paginate");
+        var items = selector ? Array.prototype.slice.call(section.querySelectorAll(selector)) : [];
+        items.forEach(function (item) { item.hidden = false; });
+        var pages = 1;
+        if (items.length) {
+          var first = items[0].getBoundingClientRect().top;
+          var room = Math.max(bottomLimit() - first, 120);
+          var start = first, page = 0;
+          items.forEach(function (item) {
+            var box = item.getBoundingClientRect();
+            if (box.bottom - start > room && box.top > start) { page += 1; start = box.top; }
+            item.setAttribute("data-page", page);
+          });
+          pages = page + 1;
+        }
+        for (var p = 0; p < pages; p += 1) { slides.push({ section: section, page: p, items: items }); }
+        section.hidden = true;
+      });
+      state.slides = slides;
+    }
+
+    function words() {
+      var bar = pager();
+      return bar ? JSON.parse(bar.getAttribute("data-words")) : {};
+    }
+
+    function show(index) {
+      var slides = state.slides;
+      if (!slides.length) { return; }
+      state.index = ((index % slides.length) + slides.length) % slides.length;
+      var current = slides[state.index];
+      slides.forEach(function (s) { s.section.hidden = s.section !== current.section; });
+      current.items.forEach(function (item) {
+        item.hidden = item.getAttribute("data-page") !== String(current.page);
+      });
+      var count = root.querySelector("[data-screen-count]");
+      if (count) {
+        count.textContent = (words().of || "%(i)s / %(n)s")
+          .replace("%(i)s", state.index + 1).replace("%(n)s", slides.length);
+      }
+      // A chart drawn while hidden has no size: give it the one it has now.
+      current.section.querySelectorAll(".coverage-chart").forEach(function (el) {
+        var chart = window.echarts && window.echarts.getInstanceByDom(el);
+        if (chart) { chart.resize(); }
+      });
+    }
+
+    function showPause() {
+      var button = root.querySelector("[data-screen-pause]");
+      if (!button) { return; }
+      button.setAttribute("aria-pressed", state.paused ? "true" : "false");
+      var icon = button.querySelector(".bi");
+      icon.className = "bi " + (state.paused ? "bi-play-fill" : "bi-pause-fill");
+      var label = button.querySelector("[data-screen-pause-words]");
+      if (label) { label.textContent = state.paused ? words().play : words().pause; }
+    }
+
+    function setUp() {
+      measure();
+      var bar = pager();
+      if (bar) { bar.hidden = false; }
+      if (bar) { measure(); }  // the pager takes room of its own
+      show(state.index);
+      showPause();
+    }
+
+    root.addEventListener("click", function (event) {
+      if (event.target.closest("[data-screen-next]")) { show(state.index + 1); }
+      if (event.target.closest("[data-screen-prev]")) { show(state.index - 1); }
+      if (event.target.closest("[data-screen-pause]")) { state.paused = !state.paused; showPause(); }
+    });
+    // Presenters' clickers send PageDown and PageUp; a keyboard has the arrows and the space bar.
+    document.addEventListener("keydown", function (event) {
+      if (event.target.closest && event.target.closest("input, select, textarea")) { return; }
+      if (event.key === "ArrowRight" || event.key === "PageDown") { show(state.index + 1); event.preventDefault(); }
+      if (event.key === "ArrowLeft" || event.key === "PageUp") { show(state.index - 1); event.preventDefault(); }
+      if (event.key === " ") { state.paused = !state.paused; showPause(); event.preventDefault(); }
+    });
+    var advance = parseInt(root.getAttribute("data-advance"), 10);
+    if (advance > 0) {
+      window.setInterval(function () { if (!state.paused) { show(state.index + 1); } }, advance * 1000);
+    }
+    var resizing = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(resizing);
+      resizing = window.setTimeout(setUp, 200);
+    });
+    setUp();
+    return { setUp: setUp };
+  }
+
+  function refresher(root, slides) {
+    var seconds = parseInt(root.getAttribute("data-refresh"), 10);
+    if (!(seconds > 0) || !window.fetch || !window.DOMParser) { return; }
+    function stale(on) {
+      var mark = root.querySelector("[data-screen-stale]");
+      if (mark) { mark.hidden = !on; }
+    }
+    function again() {
+      window.fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.text();
+        })
+        .then(function (text) {
+          var fresh = new window.DOMParser().parseFromString(text, "text/html").querySelector(".coverage[data-refresh]");
+          if (!fresh) { throw new Error("no figures"); }  // logged out, an error page: keep the last figures
+          var x = window.scrollX, y = window.scrollY;
+          disposeCharts(root);
+          root.innerHTML = fresh.innerHTML;
+          enhance(root);
+          if (slides) { slides.setUp(); }
+          window.scrollTo(x, y);
+          stale(false);
+        })
+        .catch(function () { stale(true); })
+        .then(function () { window.setTimeout(again, seconds * 1000); });
+    }
+    window.setTimeout(again, seconds * 1000);
+  }
+
+  // The tiles' small bars: their width from data-rate (CSSOM, which the content security policy allows).
+  function tileBars(root) {
+    root.querySelectorAll(".tile-grid").forEach(function (grid) {
+      var target = parseFloat(grid.getAttribute("data-target"));
+      grid.querySelectorAll(".tile-bar").forEach(function (bar) {
+        bar.querySelector(".tile-fill").style.width = Math.min(100, parseFloat(bar.getAttribute("data-rate"))) + "%";
+        bar.querySelector(".tile-target").style.left = target + "%";
+      });
+    });
+  }
+
+  // What the page's content needs, again after a refresh in projector mode.
+  function enhance(root) {
+    var screen = root.classList && root.classList.contains("coverage-screen");
+    drawCharts(root);
+    tileBars(root);
+    root.querySelectorAll("table[data-sortable]").forEach(sortable);
+    root.querySelectorAll("[data-columns-toggle]").forEach(function (b) { columnsToggle(b, screen); });
+    root.querySelectorAll("form[data-table-search]").forEach(tableSearch);
+    // "Table view" links to a closed <details>: open it on the way.
+    root.querySelectorAll("a[href^='#']").forEach(function (link) {
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (target && target.tagName === "DETAILS") {
+        link.addEventListener("click", function () { target.open = true; });
+      }
+    });
+  }
+
+  var page = document.querySelector(".coverage") || document.body;
+  enhance(page);
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
-  // Projector mode: fresh figures every minute (nobody types on a projector page).
-  var refresh = document.querySelector("[data-refresh]");
-  if (refresh) {
-    window.setTimeout(function () { window.location.reload(); },
-      parseInt(refresh.getAttribute("data-refresh"), 10) * 1000);
+  var screenRoot = document.querySelector(".coverage-screen");
+  if (screenRoot) {
+    var slides = screenRoot.querySelector("[data-slide]") ? slideshow(screenRoot) : null;
+    refresher(screenRoot, slides);
   }
 })();
