@@ -1,4 +1,4 @@
-"""Importing participations in events run outside the platform (工号, 活动名称, 日期), all or nothing."""
+"""Importing participations in events held outside the platform (工号, 活动名称, 日期): check, confirm."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from ..clock import local_today
 from ..downloads import xlsx_response
 from ..errors import ValidationFailed
 from ..permissions import managed_university_or_404
-from ..services import excel, participations, reports
+from ..services import excel, participations, reports, uploads
 from . import bp
-from .forms import ParticipationImportForm
+from .import_forms import ConfirmParticipationsForm, ParticipationImportForm
 from .views import page_context
 
 
@@ -33,6 +33,19 @@ def _page(university, form, *, error=None, filename=None, status=200):
     ), status
 
 
+def _preview(university, result, *, token: str, filename: str, notice=None, status=200):
+    """What the file would add, before anything is written; the form confirms this very file."""
+    confirm = ConfirmParticipationsForm(token=token, plan=result.digest, formdata=None)
+    return render_template(
+        "coverage/participations_preview.html",
+        university=university,
+        result=result,
+        confirm=confirm,
+        filename=filename,
+        notice=notice,
+    ), status
+
+
 @bp.route("/<code>/participations", methods=["GET", "POST"])
 @login_required
 def import_participations(code: str):
@@ -42,16 +55,57 @@ def import_participations(code: str):
         return _page(university, form, status=422 if form.is_submitted() else 200)
     data, filename = form.file.data.read(), form.file.data.filename
     try:
-        created = participations.import_participations(
-            university=university, data=data, filename=filename, by=current_user
+        result = participations.run_import(
+            university=university, data=data, filename=filename, by=current_user, dry_run=True
         )
     except ValidationFailed as error:
         return _page(university, form, error=error, filename=filename, status=422)
-    if created:
-        message = ngettext("%(num)d participation imported.", "%(num)d participations imported.", created)
+    token = uploads.stash(data, filename=filename, owner_id=current_user.id, purpose=f"participations:{code}")
+    return _preview(university, result, token=token, filename=filename)
+
+
+@bp.post("/<code>/participations/confirm")
+@login_required
+def confirm_participations(code: str):
+    university = managed_university_or_404(code, current_user)
+    form = ConfirmParticipationsForm()
+    stashed = (
+        uploads.load(form.token.data, owner_id=current_user.id, purpose=f"participations:{code}")
+        if form.validate_on_submit()
+        else None
+    )
+    if stashed is None:
+        flash(_("That preview has expired. Upload the file again."), "warning")
+        return redirect(url_for("coverage.import_participations", code=code))
+    data, filename = stashed
+    try:
+        result = participations.run_import(
+            university=university,
+            data=data,
+            filename=filename,
+            by=current_user,
+            dry_run=False,
+            expected_digest=form.plan.data or None,
+        )
+    except participations.PreviewOutdated as outdated:
+        return _preview(
+            university,
+            outdated.preview,
+            token=form.token.data,
+            filename=filename,
+            notice=outdated.message,
+            status=409,
+        )
+    except ValidationFailed as error:
+        return _page(university, ParticipationImportForm(), error=error, filename=filename, status=422)
+    uploads.discard(form.token.data)
+    if result.created:
+        message = ngettext(
+            "%(num)d participation imported.", "%(num)d participations imported.", result.created
+        )
     else:
         message = _("Every participation in this file was already imported: nothing was added.")
-    flash(message, "success" if created else "info")
+    flash(message, "success" if result.created else "info")
     return redirect(url_for("coverage.import_participations", code=code))
 
 

@@ -11,8 +11,9 @@ decision (the service imports all or nothing).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import numbers
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 # The roster's cell cleaning and date reading, shared so that both imports read a cell the same way.
@@ -24,14 +25,19 @@ __all__ = [
     "EARLIEST_DATE",
     "EVENT_MAX_LENGTH",
     "FIELD_LABELS",
+    "EventSummary",
     "MAX_BYTES",
     "PARTICIPATION_ALIASES",
     "REQUIRED_FIELDS",
+    "ParticipationPlan",
     "ParticipationResult",
     "ParticipationRow",
     "RowError",
+    "event_summaries",
     "parse_participation_date",
     "parse_participations",
+    "plan_digest",
+    "plan_participations",
 ]
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -78,6 +84,25 @@ class ParticipationResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass(frozen=True)
+class ParticipationPlan:
+    """What an import would do: the rows to add, and the rows already imported (skipped), in file order."""
+
+    create: list[ParticipationRow]
+    already: list[ParticipationRow]
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """One event of the rows to add: its first and last dates, its rows and the people in them."""
+
+    event: str
+    first: datetime.date
+    last: datetime.date
+    rows: int
+    people: int
 
 
 def parse_participation_date(value: object, today: datetime.date) -> tuple[datetime.date | None, str | None]:
@@ -195,3 +220,40 @@ def parse_participations(
     if not rows and not errors:
         errors.append(RowError(None, None, "no_data", {}))
     return ParticipationResult([] if errors else rows, errors)
+
+
+def plan_participations(
+    known: Collection[tuple[str, str, datetime.date]], parsed: ParticipationResult
+) -> ParticipationPlan:
+    """Split a valid file into rows to add and rows already imported; ValueError if it has errors.
+
+    ``known`` holds the (工号, 活动名称, 日期) already stored for the university: such a row is skipped, so a
+    file imported twice adds nothing the second time (a file never repeats a row: that is duplicate_in_file).
+    """
+    if not parsed.ok:
+        raise ValueError("a participation file with errors cannot be imported")
+    create: list[ParticipationRow] = []
+    already: list[ParticipationRow] = []
+    for row in parsed.rows:
+        (already if (row.staff_no, row.event, row.date) in known else create).append(row)
+    return ParticipationPlan(create, already)
+
+
+def event_summaries(rows: Iterable[ParticipationRow]) -> list[EventSummary]:
+    """The events of ``rows``, by first date then name: 读书会 on 3-05 and 3-06 for 00123 and 00124 gives
+    EventSummary("读书会", 3-05, 3-06, rows=2, people=2)."""
+    dates: dict[str, list[datetime.date]] = {}
+    people: dict[str, set[str]] = {}
+    for row in rows:
+        dates.setdefault(row.event, []).append(row.date)
+        people.setdefault(row.event, set()).add(row.staff_no)
+    summaries = [EventSummary(e, min(d), max(d), len(d), len(people[e])) for e, d in dates.items()]
+    return sorted(summaries, key=lambda s: (s.first, s.event))
+
+
+def plan_digest(plan: ParticipationPlan) -> str:
+    """A short fingerprint of the rows an import would add, to confirm exactly what was previewed."""
+    digest = hashlib.sha256()
+    for row in plan.create:
+        digest.update(repr((row.row, row.staff_no, row.event, row.date.isoformat())).encode())
+    return digest.hexdigest()[:32]

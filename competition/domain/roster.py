@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from competition.enums import Gender, ImportMode, PostCategory
@@ -121,6 +122,33 @@ class RosterPlan:
     update: list[RosterRow]
     unchanged: list[str]
     deactivate: list[str]
+
+
+# The fields a preview shows before → after, in the order it shows them ("active" is the re-activation).
+CHANGE_FIELDS = ("name", "department", "category", "gender", "birth_date", "title", "phone", "active")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one person: its stored value and the value the import would write."""
+
+    field: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class RosterUpdate:
+    """A person the import would update: the file's row, what is stored, and each field that would change."""
+
+    row: RosterRow
+    before: StaffSnapshot
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def renamed(self) -> bool:
+        """The 姓名 under this 工号 would change: a correction, or another person (an HR-export slip)."""
+        return any(c.field == "name" for c in self.changes)
 
 
 # --- categories and genders -----------------------------------------------------------------------------
@@ -256,7 +284,7 @@ def plan_roster(
         raise ValueError(f"unknown import mode: {mode!r}")
     if not parsed.ok:
         raise ValueError("a roster with errors cannot be imported")
-    compared = REQUIRED_FIELDS[1:] + tuple(f for f in OPTIONAL_FIELDS if f in parsed.columns)
+    compared = compared_fields(parsed.columns)
     create: list[RosterRow] = []
     update: list[RosterRow] = []
     unchanged: list[str] = []
@@ -273,3 +301,50 @@ def plan_roster(
         listed = {row.staff_no for row in parsed.rows}
         deactivate = sorted(no for no, stored in existing.items() if stored.active and no not in listed)
     return RosterPlan(create, update, unchanged, deactivate)
+
+
+def compared_fields(columns: Iterable[str]) -> tuple[str, ...]:
+    """The fields an import compares and writes: the required ones and the optional columns the file has."""
+    present = set(columns)
+    return REQUIRED_FIELDS[1:] + tuple(f for f in OPTIONAL_FIELDS if f in present)
+
+
+def describe_updates(
+    existing: Mapping[str, StaffSnapshot], parsed: ParseResult, plan: RosterPlan
+) -> list[RosterUpdate]:
+    """Each update of ``plan`` with its changed fields, in CHANGE_FIELDS order, in the order of the file.
+
+    A field is listed when the file's value differs from the stored one (optional columns the file lacks are
+    never listed: they keep their stored values); a re-activated person also gets FieldChange("active",
+    False, True). Stored 张三/文学院 and a row 张叁/文学院 give (FieldChange("name", "张三", "张叁"),).
+    """
+    compared = set(compared_fields(parsed.columns))
+    described: list[RosterUpdate] = []
+    for row in plan.update:
+        stored = existing[row.staff_no]
+        changes = [
+            FieldChange(f, getattr(stored, f), getattr(row, f))
+            for f in CHANGE_FIELDS[:-1]
+            if f in compared and getattr(row, f) != getattr(stored, f)
+        ]
+        if not stored.active:
+            changes.append(FieldChange("active", False, True))
+        described.append(RosterUpdate(row, stored, tuple(changes)))
+    return described
+
+
+def plan_digest(plan: RosterPlan, updates: Iterable[RosterUpdate]) -> str:
+    """A short fingerprint of everything an import would write, to confirm exactly what was previewed.
+
+    Equal plans give equal digests; a person added, a change of value (before or after) or one more
+    deactivation gives another, so a confirmation after someone else changed the roster can be refused.
+    """
+    digest = hashlib.sha256()
+    for row in plan.create:
+        digest.update(repr(("create", *(getattr(row, f) for f in RosterRow.__dataclass_fields__))).encode())
+    for update in updates:
+        changes = tuple((c.field, c.before, c.after) for c in update.changes)
+        digest.update(repr(("update", update.row.staff_no, changes)).encode())
+    for staff_no in plan.deactivate:
+        digest.update(repr(("deactivate", staff_no)).encode())
+    return digest.hexdigest()[:32]

@@ -4,19 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import insert, select, update
 
 from ..clock import local_today
-from ..domain.roster import ParseResult, RosterPlan, RosterRow, StaffSnapshot, parse_roster, plan_roster
+from ..domain.pinyin_order import pinyin_key
+from ..domain.roster import (
+    ParseResult,
+    RosterPlan,
+    RosterRow,
+    RosterUpdate,
+    StaffSnapshot,
+    describe_updates,
+    parse_roster,
+    plan_digest,
+    plan_roster,
+)
 from ..enums import ImportMode
-from ..errors import ValidationFailed
+from ..errors import Conflict, ValidationFailed
 from ..extensions import db
+from ..labels import CATEGORY_LABELS, GENDER_LABELS, label
 from ..models import Department, Staff, University, User
 from ..models._base import utcnow
-from . import audit
+from . import audit, excel
 from .messages import row_error_message
 
 PREVIEW_LIMIT = 200
@@ -31,10 +44,17 @@ class RosterImportResult:
     deactivated: int
     unchanged: int
     dry_run: bool
-    # What a dry run shows before the user confirms (the first PREVIEW_LIMIT of each).
+    # Updates that give a 工号 another 姓名 (counted in ``updated`` too).
+    renamed: int = 0
+    # The fingerprint of what the import writes (domain.roster.plan_digest), to confirm what was previewed.
+    digest: str = ""
+    # What a dry run shows before the user confirms (the first PREVIEW_LIMIT of each): new rows in file
+    # order; renamed people, then the other updates, each with its changed fields; those to mark inactive,
+    # as stored, by department (pinyin) then 工号.
     preview_create: list[RosterRow] = field(default_factory=list)
-    preview_update: list[RosterRow] = field(default_factory=list)
-    preview_deactivate: list[str] = field(default_factory=list)
+    preview_renamed: list[RosterUpdate] = field(default_factory=list)
+    preview_update: list[RosterUpdate] = field(default_factory=list)
+    preview_deactivate: list[StaffSnapshot] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -44,6 +64,28 @@ class RosterImportResult:
             "unchanged": self.unchanged,
             "dry_run": self.dry_run,
         }
+
+
+class PreviewOutdated(Conflict):
+    """A confirmation refused: the roster changed since the preview, or its name changes were not ticked.
+
+    ``preview`` is the dry run of the same file now, to show again.
+    """
+
+    code = "preview_outdated"
+
+    def __init__(self, message: str, preview: RosterImportResult):
+        super().__init__(message)
+        self.preview = preview
+
+
+@dataclass(frozen=True)
+class RosterChanges:
+    """Everything an import would do, for the Excel download of a preview."""
+
+    plan: RosterPlan
+    updates: list[RosterUpdate]
+    deactivated: list[StaffSnapshot]
 
 
 def rejection(parsed: ParseResult) -> ValidationFailed:
@@ -145,10 +187,9 @@ def _write(
         )
 
 
-def import_roster(
-    *, university: University, data: bytes, filename: str, mode: str, dry_run: bool, by: User | None
-) -> RosterImportResult:
-    """Validate every row of the file first; a single problem rejects the whole file and writes nothing."""
+def _plan(
+    university: University, data: bytes, filename: str, mode: str
+) -> tuple[ParseResult, RosterPlan, list[RosterUpdate], dict[str, tuple[int, StaffSnapshot]]]:
     if mode not in set(ImportMode):
         raise ValidationFailed(
             _("Choose merge or replace."),
@@ -160,17 +201,60 @@ def import_roster(
     if not parsed.ok:
         raise rejection(parsed)
     existing = _snapshots(university)
-    plan = plan_roster({k: v[1] for k, v in existing.items()}, parsed, mode)
+    snapshots = {k: v[1] for k, v in existing.items()}
+    plan = plan_roster(snapshots, parsed, mode)
+    return parsed, plan, describe_updates(snapshots, parsed, plan), existing
+
+
+def _deactivated(plan: RosterPlan, existing: dict[str, tuple[int, StaffSnapshot]]) -> list[StaffSnapshot]:
+    people = [existing[no][1] for no in plan.deactivate]
+    return sorted(people, key=lambda s: (pinyin_key(s.department), s.staff_no))
+
+
+def import_roster(
+    *,
+    university: University,
+    data: bytes,
+    filename: str,
+    mode: str,
+    dry_run: bool,
+    by: User | None,
+    expected_digest: str | None = None,
+    names_checked: bool = True,
+) -> RosterImportResult:
+    """Validate every row of the file first; a single problem rejects the whole file and writes nothing.
+
+    A confirmation from the preview page passes the preview's ``expected_digest`` and whether its name
+    changes were ticked: PreviewOutdated (nothing written) if the plan is no longer the one previewed, or if
+    a 工号 would get another 姓名 and ``names_checked`` is false.
+    """
+    parsed, plan, updates, existing = _plan(university, data, filename, mode)
+    renamed = [u for u in updates if u.renamed]
+    digest = plan_digest(plan, updates)
     result = RosterImportResult(
         created=len(plan.create),
         updated=len(plan.update),
         deactivated=len(plan.deactivate),
         unchanged=len(plan.unchanged),
         dry_run=dry_run,
+        renamed=len(renamed),
+        digest=digest,
         preview_create=plan.create[:PREVIEW_LIMIT],
-        preview_update=plan.update[:PREVIEW_LIMIT],
-        preview_deactivate=plan.deactivate[:PREVIEW_LIMIT],
+        preview_renamed=renamed[:PREVIEW_LIMIT],
+        preview_update=[u for u in updates if not u.renamed][:PREVIEW_LIMIT],
+        preview_deactivate=_deactivated(plan, existing)[:PREVIEW_LIMIT],
     )
+    if not dry_run and expected_digest is not None and expected_digest != digest:
+        result.dry_run = True
+        raise PreviewOutdated(
+            _("The roster has changed since this preview. Nothing was imported: check the new preview."),
+            result,
+        )
+    if not dry_run and renamed and not names_checked:
+        result.dry_run = True
+        raise PreviewOutdated(
+            _("Tick the box to confirm that the name changes are right. Nothing was imported yet."), result
+        )
     if not dry_run:
         _write(university, parsed, plan, existing)
         audit.record(
@@ -184,3 +268,109 @@ def import_roster(
             **result.to_dict(),
         )
     return result
+
+
+def roster_changes(*, university: University, data: bytes, filename: str, mode: str) -> RosterChanges:
+    """Everything a (valid) file would change, not only the first rows a preview shows; writes nothing."""
+    _, plan, updates, existing = _plan(university, data, filename, mode)
+    return RosterChanges(plan, updates, _deactivated(plan, existing))
+
+
+def field_words() -> dict[str, str]:
+    """The name of each field a preview shows before → after, in the request's language."""
+    return {
+        "name": _("Name"),
+        "department": _("Department"),
+        "category": _("Post"),
+        "gender": _("Gender"),
+        "birth_date": _("Birth date"),
+        "title": _("Title"),
+        "phone": _("Phone"),
+        "active": _("On the roster"),
+    }
+
+
+def value_words(field_name: str, value: object) -> str:
+    """A stored or imported value as a person reads it (labels for categories and genders, ISO dates)."""
+    if value is None or value == "":
+        return "—"
+    if field_name == "category":
+        return label(CATEGORY_LABELS, value)
+    if field_name == "gender":
+        return label(GENDER_LABELS, value)
+    if field_name == "active":
+        return _("Active") if value else _("Inactive")
+    if field_name == "birth_date":
+        return value.isoformat()
+    return str(value)
+
+
+def _change_words(change) -> str:
+    return f"{value_words(change.field, change.before)} → {value_words(change.field, change.after)}"
+
+
+def changes_workbook(changes: RosterChanges) -> bytes:
+    """The whole preview as a workbook: name changes, each changed field, new staff, staff marked inactive."""
+    words = field_words()
+    renamed = [u for u in changes.updates if u.renamed]
+    row_no, staff_no, name = _("Row"), _("Staff number"), _("Name")
+    sheets = {}
+    if renamed:
+        sheets[_("Name changes")] = pd.DataFrame(
+            [
+                {
+                    row_no: u.row.row,
+                    staff_no: u.row.staff_no,
+                    _("Name before"): u.before.name,
+                    _("Name after"): u.row.name,
+                    _("Other changes"): "; ".join(
+                        f"{words[c.field]}: {_change_words(c)}" for c in u.changes if c.field != "name"
+                    ),
+                }
+                for u in renamed
+            ],
+            columns=[row_no, staff_no, _("Name before"), _("Name after"), _("Other changes")],
+        )
+    changed = [_("Changed field"), _("Before"), _("After")]
+    sheets[_("Changed staff")] = pd.DataFrame(
+        [
+            dict(
+                zip(
+                    [row_no, staff_no, name, *changed],
+                    [
+                        u.row.row,
+                        u.row.staff_no,
+                        u.row.name,
+                        words[c.field],
+                        value_words(c.field, c.before),
+                        value_words(c.field, c.after),
+                    ],
+                    strict=True,
+                )
+            )
+            for u in changes.updates
+            for c in u.changes
+        ],
+        columns=[row_no, staff_no, name, *changed],
+    )
+    new_columns = ["name", "department", "category", "gender", "birth_date", "title", "phone"]
+    sheets[_("New staff")] = pd.DataFrame(
+        [
+            {
+                row_no: r.row,
+                staff_no: r.staff_no,
+                **{words[f]: value_words(f, getattr(r, f)) for f in new_columns},
+            }
+            for r in changes.plan.create
+        ],
+        columns=[row_no, staff_no, *(words[f] for f in new_columns)],
+    )
+    gone_columns = ["name", "department", "category"]
+    sheets[_("To mark inactive")] = pd.DataFrame(
+        [
+            {staff_no: s.staff_no, **{words[f]: value_words(f, getattr(s, f)) for f in gone_columns}}
+            for s in changes.deactivated
+        ],
+        columns=[staff_no, *(words[f] for f in gone_columns)],
+    )
+    return excel.to_xlsx(sheets)

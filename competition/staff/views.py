@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..downloads import xlsx_response
-from ..enums import PostCategory
+from ..enums import ImportMode, PostCategory
 from ..errors import ValidationFailed
 from ..pagination import page_request
 from ..permissions import (
@@ -22,7 +22,8 @@ from ..permissions import (
 )
 from ..services import accounts, excel, roster, staff, uploads
 from . import bp
-from .forms import ConfirmForm, ConfirmImportForm, ImportForm
+from .forms import ConfirmForm
+from .import_forms import ConfirmImportForm, ImportForm
 
 _ACTIVE = {"active": True, "inactive": False, "all": None}
 
@@ -61,6 +62,24 @@ def list_staff(code: str):
     )
 
 
+def _preview_page(university, result, *, token: str, filename: str, mode: str, notice=None, status=200):
+    """What the file would change, before anything is written; the form confirms this very plan."""
+    confirm = ConfirmImportForm(token=token, mode=mode, plan=result.digest, formdata=None)
+    return render_template(
+        "staff/preview.html",
+        university=university,
+        result=result,
+        confirm=confirm,
+        changes_url=url_for("staff.import_changes", code=university.code, token=token, mode=mode),
+        filename=filename,
+        mode=mode,
+        replace_mode=mode == ImportMode.REPLACE,
+        notice=notice,
+        fields=roster.field_words(),
+        words=roster.value_words,
+    ), status
+
+
 @bp.route("/<code>/import", methods=["GET", "POST"])
 @login_required
 def import_roster(code: str):
@@ -82,15 +101,7 @@ def import_roster(code: str):
                 "staff/import.html", university=university, form=form, error=error, filename=filename
             ), 422
         token = uploads.stash(data, filename=filename, owner_id=current_user.id, purpose=f"roster:{code}")
-        confirm = ConfirmImportForm(token=token, mode=form.mode.data)
-        return render_template(
-            "staff/preview.html",
-            university=university,
-            result=result,
-            confirm=confirm,
-            filename=filename,
-            mode=form.mode.data,
-        )
+        return _preview_page(university, result, token=token, filename=filename, mode=form.mode.data)
     return render_template("staff/import.html", university=university, form=form, error=None)
 
 
@@ -116,6 +127,18 @@ def confirm_import(code: str):
             mode=form.mode.data,
             dry_run=False,
             by=current_user,
+            expected_digest=form.plan.data or None,
+            names_checked=form.names_checked.data,
+        )
+    except roster.PreviewOutdated as outdated:
+        return _preview_page(
+            university,
+            outdated.preview,
+            token=form.token.data,
+            filename=filename,
+            mode=form.mode.data,
+            notice=outdated.message,
+            status=409,
         )
     except ValidationFailed as error:
         return render_template(
@@ -133,6 +156,24 @@ def confirm_import(code: str):
         "success",
     )
     return redirect(url_for("staff.list_staff", code=code))
+
+
+@bp.get("/<code>/import/<token>/changes.xlsx")
+@login_required
+def import_changes(code: str, token: str):
+    """Every change a previewed file would make, as a workbook (the preview page shows the first rows)."""
+    university = managed_university_or_404(code, current_user)
+    stashed = uploads.load(token, owner_id=current_user.id, purpose=f"roster:{code}")
+    if stashed is None:
+        flash(_("That preview has expired. Upload the file again."), "warning")
+        return redirect(url_for("staff.import_roster", code=code))
+    data, filename = stashed
+    changes = roster.roster_changes(
+        university=university, data=data, filename=filename, mode=request.args.get("mode", "")
+    )
+    return xlsx_response(
+        roster.changes_workbook(changes), f"roster-changes-{code}-{date.today():%Y%m%d}.xlsx"
+    )
 
 
 @bp.get("/<code>/template.xlsx")

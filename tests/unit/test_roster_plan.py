@@ -9,12 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from competition.domain.roster import (
+    FieldChange,
     ParseResult,
     RosterPlan,
     RosterRow,
+    RosterUpdate,
     RowError,
     StaffSnapshot,
+    describe_updates,
     parse_roster,
+    plan_digest,
     plan_roster,
 )
 
@@ -167,3 +171,70 @@ def test_plan_covers_every_row_once(stored, file_rows, optional, mode):
     for no in plan.unchanged:
         s = existing[no]
         assert s.active and all(getattr(by_no[no], f) == getattr(s, f) for f in compared)
+
+
+# (4) what a preview shows: each changed field before → after, and the name changes ---------------------
+
+
+def describe(existing, *rows, columns=ALL_COLUMNS, mode="merge"):
+    parsed_rows = parsed(*rows, columns=columns)
+    plan = plan_roster(existing, parsed_rows, mode)
+    return plan, describe_updates(existing, parsed_rows, plan)
+
+
+def test_an_update_lists_every_changed_field_before_and_after():
+    existing = {"A1": snap("A1", active=False, title=None)}
+    changed = row(
+        "A1",
+        department="化学学院",
+        category="other",
+        gender="female",
+        birth_date=date(1991, 2, 3),
+        title="教授",
+        phone="13800000000",
+    )
+    _, [update] = describe(existing, changed)
+    assert update == RosterUpdate(
+        changed,
+        existing["A1"],
+        (
+            FieldChange("department", "文学院", "化学学院"),
+            FieldChange("category", "teaching_research", "other"),
+            FieldChange("gender", "male", "female"),
+            FieldChange("birth_date", date(1990, 5, 1), date(1991, 2, 3)),
+            FieldChange("title", None, "教授"),
+            FieldChange("phone", "13912345678", "13800000000"),
+            FieldChange("active", False, True),
+        ),
+    )
+    assert not update.renamed
+
+
+def test_a_new_name_under_the_same_staff_number_is_a_rename():
+    existing = {"A1": snap("A1"), "B2": snap("B2", name="李四")}
+    _, updates = describe(existing, row("A1", name="王五", department="化学学院"), row("B2", 3, name="李四"))
+    assert [(u.row.staff_no, u.renamed, u.changes) for u in updates] == [
+        ("A1", True, (FieldChange("name", "张三", "王五"), FieldChange("department", "文学院", "化学学院")))
+    ]
+
+
+def test_columns_the_file_lacks_are_not_listed_as_changes():
+    existing = {"A1": snap("A1", phone="010-1234567")}
+    file_row = row("A1", department="化学学院", phone=None, title=None, gender=None, birth_date=None)
+    _, [update] = describe(existing, file_row, columns=REQUIRED_COLUMNS)
+    assert update.changes == (FieldChange("department", "文学院", "化学学院"),)
+
+
+def test_the_digest_changes_with_anything_the_import_would_write():
+    existing = {"A1": snap("A1"), "B2": snap("B2")}
+    rows = (row("A1", name="王五"), row("C3", 3))
+    plan, updates = describe(existing, *rows, mode="replace")
+    same = plan_digest(*describe(dict(existing), *rows, mode="replace"))
+    assert plan_digest(plan, updates) == same and len(same) == 32
+    others = [
+        describe(existing, *rows, mode="merge"),  # B2 no longer deactivated
+        describe({**existing, "A1": snap("A1", name="赵六")}, *rows, mode="replace"),  # another "before"
+        describe({**existing, "C3": snap("C3")}, *rows, mode="replace"),  # C3 is no longer new
+        describe(existing, row("A1", name="王五"), row("C3", 3, department="化学学院"), mode="replace"),
+    ]
+    assert len({plan_digest(*o) for o in others} | {same}) == 5

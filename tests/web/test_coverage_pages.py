@@ -157,10 +157,10 @@ def test_the_university_page_shows_the_api_figures(client, covered_world):
         assert by_testid(page, f"card-{key}-covered") == str(body["covered"][key])
         assert by_testid(page, f"card-{key}-headcount") == str(body["headcount"][key])
         assert by_testid(page, f"card-{key}-rate") == pct(body["rate"][key])
-    departments = sorted(([f[1] for f in row] for row in cells(page)["department-row"]), key=lambda r: r[0])
-    assert departments == [
-        [d["name"], str(d["headcount"]), str(d["covered"]), pct(d["rate"])] for d in body["departments"]
-    ]
+    departments = {row[0][1]: [f[1] for f in row[1:]] for row in cells(page)["department-row"]}
+    assert departments == {
+        d["name"]: [str(d["headcount"]), str(d["covered"]), pct(d["rate"])] for d in body["departments"]
+    }
     found = charts(page)
     assert found["chart-trend"]["values"] == [m["covered"] for m in body["trend"]]
     assert found["chart-trend"]["headcount"] == body["headcount"]["total"]
@@ -184,8 +184,12 @@ def test_the_gap_to_the_target_in_people(client, covered_world):
 def test_projector_mode(client, covered_world):
     login_as(client, "org")
     page = client.get(f"/coverage/?year={YEAR}&mode=screen").get_data(as_text=True)
-    assert 'data-refresh="60"' in page and "coverage-screen" in page
-    assert page.count("data-screen") == 2
+    assert 'data-refresh="60"' in page and 'data-advance="15"' in page and "coverage-screen" in page
+    # Screens: every university as a tile (best first), then the cards and the trend, then the table.
+    assert page.count("data-slide ") + page.count("data-slide>") == 3
+    assert re.findall(r'class="tile-name" title="([^"]+)"', page) == ["杭州大学", "浙江大学"]
+    assert 'data-testid="chart-trend"' in page and 'data-testid="chart-universities"' not in page
+    assert 'data-testid="universities-table"' in page and 'data-testid="screen-pager"' in page
     assert "thresholds-form" not in page and "退出投影模式" in page
 
 
@@ -194,6 +198,9 @@ def test_the_staff_not_yet_covered(client, covered_world):
     page = client.get(f"/coverage/ZJU/uncovered?year={YEAR}").get_data(as_text=True)
     assert "孙老师" in page and "周师傅" in page and "李老师" not in page and "离职者" not in page
     assert by_testid(page, "uncovered-total") == "共 2 人未覆盖"
+    # 工号 as plain text (not code), by the pinyin of departments: 后勤处 (hou) before 文学院 (wen).
+    assert "<code>" not in page
+    assert re.findall(r'data-testid="staff-no">([^<]+)<', page) == ["00126", "00125"]
     page = client.get(f"/coverage/ZJU/uncovered?year={YEAR}&department=后勤处").get_data(as_text=True)
     assert "周师傅" in page and "孙老师" not in page
     page = client.get(f"/coverage/ZJU/uncovered?year={YEAR}&category=teaching_research").get_data(
@@ -201,7 +208,7 @@ def test_the_staff_not_yet_covered(client, covered_world):
     )
     assert "孙老师" in page and "周师傅" not in page
     page = client.get(f"/coverage/ZJU/uncovered?year={YEAR}&per_page=1").get_data(as_text=True)
-    assert page.count("<code>") == 1 and "第 1 / 2 页" in page
+    assert page.count('data-testid="staff-no"') == 1 and "page=2" in page
     # The export holds every one of them, not one page.
     frame = read(client.get(f"/coverage/ZJU/uncovered.xlsx?year={YEAR}&per_page=1").data, "未覆盖人员")
     assert list(frame.columns) == ["工号", "姓名", "部门", "岗位类别"]
@@ -251,10 +258,11 @@ def test_the_university_report_holds_the_page_figures(client, covered_world):
 def test_the_province_report_holds_the_page_figures(client, covered_world):
     body = api(client, "org", f"/coverage?year={YEAR}")
     data = client.get(f"/coverage/report.xlsx?year={YEAR}").data
+    # Sheets named for what they hold: universities, and counts of people (not the people).
     assert pd.ExcelFile(io.BytesIO(data), engine="calamine").sheet_names == [
         "汇总",
-        "部门",
-        "未覆盖人员",
+        "高校",
+        "未覆盖人数",
         "活动",
         "月度趋势",
         "说明",
@@ -263,13 +271,14 @@ def test_the_province_report_holds_the_page_figures(client, covered_world):
     assert summary.loc[0, "在职人数"] == body["totals"]["headcount"]
     assert summary.loc[0, "已覆盖人数"] == body["totals"]["covered"]
     assert summary.loc[0, "覆盖率"] == body["totals"]["rate"]
-    universities = read(data, "部门")
+    universities = read(data, "高校")
+    # 杭州大学 (hang) before 浙江大学 (zhe): the pinyin order, here the same as the API's order of codes.
     assert universities[["高校代码", "在职人数", "已覆盖人数", "覆盖率"]].values.tolist() == [
         [i["university"], i["headcount"]["total"], i["covered"]["total"], i["rate"]["total"]]
         for i in body["items"]
     ]
     assert list(universities["教学科研岗覆盖率"]) == [i["rate"]["teaching_research"] for i in body["items"]]
-    uncovered = read(data, "未覆盖人员")
+    uncovered = read(data, "未覆盖人数")
     assert list(uncovered["合计未覆盖"]) == [
         i["headcount"]["total"] - i["covered"]["total"] for i in body["items"]
     ]
@@ -384,12 +393,19 @@ def test_the_participation_import_page(client, world):
 
     good = participation_file([("00123", "读书会", f"{YEAR}-03-05"), ("00124", "读书会", f"{YEAR}-03-06")])
     response = upload(client, "ZJU", good)
+    assert response.status_code == 200  # the preview: nothing written yet
+    assert db.session.scalar(select(func.count()).select_from(OfflineParticipation)) == 0
+    preview = response.get_data(as_text=True)
+    hidden = dict(re.findall(r'name="(token|plan)" type="hidden" value="([^"]*)"', preview))
+    assert set(hidden) == {"token", "plan"}
+    response = client.post(
+        "/coverage/ZJU/participations/confirm", data={"csrf_token": csrf_token(client), **hidden}
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "已导入 2 条参与记录。" in page
-    response = upload(client, "ZJU", good)
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "均已导入过" in page
+    again = upload(client, "ZJU", good)
+    assert 'data-testid="nothing-to-add"' in again.get_data(as_text=True)
     page = client.get(f"/coverage/ZJU/participations?year={YEAR}").get_data(as_text=True)
     listed = re.findall(r'<td class="name-cell">(.+?)</td>.*?<td class="num">(\d+)</td>', page, re.S)
     assert listed == [("读书会", "2")]
