@@ -12,6 +12,7 @@ from ..errors import ValidationFailed
 from ..pagination import page_request
 from ..permissions import (
     can_decide,
+    can_see_entries,
     can_set_up_competitions,
     managed_competition,
     require,
@@ -168,6 +169,31 @@ def _entry_to_decide(entry_id: int):
 def approve_entry(entry_id: int):
     entry = registration.approve(entry=_entry_to_decide(entry_id), by=current_user)
     return jsonify(entry_dict(entry))
+
+
+@bp.post("/competitions/<int:competition_id>/entries/approve")
+@login_required
+def approve_entries(competition_id: int):
+    """Approve several entries at once, all or none, within each university's quota."""
+    competition = visible_competition(competition_id, current_user)
+    require(
+        can_see_entries(current_user, competition),
+        _("Only the organizers and the university union admins see the entries."),
+    )
+    ids = entries.entry_ids_of(json_body().get("entry_ids"))
+    selected = entries.entries_by_ids(competition=competition, user=current_user, ids=ids)
+    require(all(can_decide(current_user, e) for e in selected), _("You may not decide on these entries."))
+    check = registration.approve_many(competition=competition, entries=selected, by=current_user)
+    quota = [
+        {
+            "university": university.code,
+            "approved": line.use.approved + line.selected,
+            "quota": line.use.quota,
+            "left": line.left_after,
+        }
+        for university, line in check.lines
+    ]
+    return jsonify({"approved": [entry_dict(e) for e in selected], "quota": quota})
 
 
 @bp.post("/entries/<int:entry_id>/reject")

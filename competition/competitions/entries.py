@@ -1,4 +1,5 @@
-"""Entries of a competition (list, decisions, registration on someone's behalf, Excel) and the draw."""
+"""Entries of a competition (list with the quota use, decisions one at a time or several at once, registration
+on someone's behalf, Excel) and the draw."""
 
 from __future__ import annotations
 
@@ -7,18 +8,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..args import int_arg
+from ..domain.quota import QuotaUse
 from ..downloads import xlsx_response
-from ..enums import CompetitionLevel, EntryStatus
+from ..enums import EntryStatus
 from ..errors import NotFound, ServiceError
 from ..feedback import error_text, flash_refusal
-from ..models import Competition, Entry, University
+from ..models import Competition, Entry
 from ..pagination import page_request
 from ..permissions import (
     can_decide,
     can_manage_competition,
     can_see_entries,
     managed_competition,
-    owned_universities,
     require,
     visible_competition,
     visible_entry,
@@ -46,12 +47,21 @@ def _filters() -> entries.EntryFilters:
     )
 
 
-def _entry_universities(competition: Competition) -> list[University]:
-    """Universities whose staff the user may enter into this competition."""
-    mine = owned_universities(current_user)
-    if competition.level == CompetitionLevel.SCHOOL:
-        return [u for u in mine if u.id == competition.university_id]
-    return mine
+PER_PAGE_CHOICES = (50, 100, 200)
+QUOTA_LINES_FLASHED = 5  # universities named after a bulk approval; the rest are counted
+
+
+def quota_words(use: QuotaUse) -> str:
+    """Quota use in words, thousands separated: 已通过 12 / 名额 15，剩余 3; without a quota
+    已通过 12（不限名额）."""
+    if use.quota is None:
+        return _("Approved %(approved)s (no quota)", approved=f"{use.approved:,}")
+    return _(
+        "Approved %(approved)s / quota %(quota)s, %(left)s left",
+        approved=f"{use.approved:,}",
+        quota=f"{use.quota:,}",
+        left=f"{use.left:,}",
+    )
 
 
 def _back(competition: Competition) -> str:
@@ -67,9 +77,15 @@ def list_entries(competition_id: int):
     competition = _entries_competition(competition_id)
     filters = _filters()
     page = entries.list_entries(
-        competition=competition, user=current_user, filters=filters, page=page_request(request.args)
+        competition=competition,
+        user=current_user,
+        filters=filters,
+        page=page_request(request.args),
+        materials=True,
     )
-    universities = _entry_universities(competition)
+    universities = entries.universities_in_reach(competition, current_user)
+    quota = entries.quota_table(competition, universities)
+    focus = quota.row_of(filters.university) or (quota.rows[0] if len(quota.rows) == 1 else None)
     return render_template(
         "competitions/entries.html",
         competition=competition,
@@ -78,6 +94,10 @@ def list_entries(competition_id: int):
         universities=universities,
         choose_university=can_manage_competition(current_user, competition) and len(universities) > 1,
         statuses=tuple(EntryStatus),
+        quota=quota,
+        focus=focus,
+        quota_words=quota_words,
+        per_page_choices=PER_PAGE_CHOICES,
     )
 
 
@@ -144,6 +164,48 @@ def approve_entry(competition_id: int, entry_id: int):
     else:
         flash(_("%(name)s is approved.", name=name), "success")
     return redirect(_back(competition))
+
+
+@bp.post("/<int:competition_id>/entries/approve")
+@login_required
+def bulk_approve(competition_id: int):
+    """Approve the ticked entries at once: first a page that states the count and the places left, then,
+    confirmed, all of them or none (``registration.approve_many``)."""
+    competition = _entries_competition(competition_id)
+    back = _back(competition)
+    ids = entries.entry_ids_of(request.form.getlist("entry_id"))
+    if not ids:
+        flash_refusal(_("Select at least one pending entry."))
+        return redirect(back)
+    selected = entries.entries_by_ids(competition=competition, user=current_user, ids=ids)
+    require(all(can_decide(current_user, e) for e in selected), _("You may not decide on these entries."))
+    if request.form.get("confirm") != "yes":
+        check = registration.check_selection(competition=competition, entries=selected)
+        return render_template(
+            "competitions/bulk_approve.html",
+            competition=competition,
+            check=check,
+            back=back,
+            quota_words=quota_words,
+        )
+    try:
+        check = registration.approve_many(competition=competition, entries=selected, by=current_user)
+    except ServiceError as error:
+        flash_refusal(error_text(error))
+        return redirect(back)
+    lines = [
+        _(
+            "%(university)s: %(use)s",
+            university=university.name,
+            use=quota_words(QuotaUse(line.use.approved + line.selected, line.use.quota)),
+        )
+        for university, line in check.lines
+    ]
+    shown = lines[:QUOTA_LINES_FLASHED]
+    if len(lines) > len(shown):
+        shown.append(_("And %(n)d more universities.", n=len(lines) - len(shown)))
+    flash(" ".join([_("Approved at once: %(n)d.", n=len(selected)), *shown]), "success")
+    return redirect(back)
 
 
 @bp.post("/<int:competition_id>/entries/<int:entry_id>/reject")

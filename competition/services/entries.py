@@ -1,4 +1,5 @@
-"""Reading entries: lists in a user's scope, a staff member's own, what is open to them, the Excel list."""
+"""Reading entries: lists in a user's scope, a selection by ids, quota use per university, a staff member's
+own, what is open to them, the Excel list."""
 
 from __future__ import annotations
 
@@ -8,18 +9,26 @@ from datetime import UTC
 import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..clock import local_zone
 from ..domain.eligibility import Refusal
+from ..domain.pinyin_order import by_pinyin
+from ..domain.quota import QuotaUse
 from ..enums import CompetitionLevel, CompetitionStatus, EntryStatus, Role
-from ..errors import ValidationFailed
+from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..labels import CATEGORY_LABELS, ENTRY_DECISION_LABELS, label
 from ..models import Competition, CompetitionGroup, Department, Entry, Staff, University, User
 from ..models._base import utcnow
 from ..pagination import Page, PageRequest, page_of, paginate
-from ..permissions import can_register_for, scope_entries, staff_ids, visible_competitions
+from ..permissions import (
+    can_register_for,
+    owned_universities,
+    scope_entries,
+    staff_ids,
+    visible_competitions,
+)
 from . import excel
 from .registration import refusals_given
 
@@ -59,17 +68,133 @@ def entries_query(*, competition: Competition, user: User, filters: EntryFilters
     return stmt
 
 
-def list_entries(
-    *, competition: Competition, user: User, filters: EntryFilters, page: PageRequest | None
-) -> Page:
-    """One page of the entries in scope, by group and draw order; ``page=None`` gives all (exports)."""
-    stmt = entries_query(competition=competition, user=user, filters=filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    ordered = stmt.order_by(
+def _in_list_order(stmt):
+    return stmt.order_by(
         CompetitionGroup.position, Entry.draw_no.is_(None), Entry.draw_no, University.code, Staff.staff_no
     )
+
+
+def list_entries(
+    *,
+    competition: Competition,
+    user: User,
+    filters: EntryFilters,
+    page: PageRequest | None,
+    materials: bool = False,
+) -> Page:
+    """One page of the entries in scope, by group and draw order; ``page=None`` gives all (exports).
+
+    ``materials`` loads each entry's uploaded files too (one more query for the whole page).
+    """
+    stmt = entries_query(competition=competition, user=user, filters=filters)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    ordered = _in_list_order(stmt)
+    if materials:
+        ordered = ordered.options(selectinload(Entry.materials))
     items = db.session.scalars(paginate(ordered, page)).all()
     return page_of(list(items), total or 0, page)
+
+
+def entry_ids_of(values: object) -> list[int]:
+    """The entry ids of a selection, once each in the order given: whole numbers (``["12", 13]``).
+
+    Anything else is a 422 with the field ``entry_ids``; an id that is well formed but unknown or out of
+    reach is left to ``entries_by_ids`` (a 404).
+    """
+    items = values if isinstance(values, list) else None
+    ids: list[int] = []
+    for value in items or []:
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            items = None
+            break
+        ids.append(value)
+    if items is None:
+        message = _("entry_ids must be a list of entry ids (whole numbers).")
+        raise ValidationFailed(message, details=[{"field": "entry_ids", "message": message}])
+    return list(dict.fromkeys(ids))
+
+
+def entries_by_ids(*, competition: Competition, user: User, ids: list[int]) -> list[Entry]:
+    """The competition's entries with these ids, loaded through the user's scope, in the list's order.
+
+    One id that is not an entry of this competition in the user's reach makes the whole selection a 404
+    (as for a single entry): nothing of it is acted on.
+    """
+    if not ids:
+        return []
+    stmt = entries_query(competition=competition, user=user, filters=EntryFilters()).where(Entry.id.in_(ids))
+    found = list(db.session.scalars(_in_list_order(stmt)))
+    if len(found) != len(set(ids)):
+        raise NotFound(_("No such entry."))
+    return found
+
+
+# --- quota use per university ------------------------------------------------------------------------------
+
+
+def universities_in_reach(competition: Competition, user: User) -> list[University]:
+    """The universities whose entries the user handles here, by pinyin: for a provincial competition every
+    university for its organizers and their own for a union admin; for a school-level one, its university."""
+    mine = owned_universities(user)
+    if competition.level == CompetitionLevel.SCHOOL:
+        mine = [u for u in mine if u.id == competition.university_id]
+    return by_pinyin(mine, key=lambda u: u.name)
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    """A university's entries by status, and its quota use."""
+
+    university: University
+    counts: dict[str, int]
+    use: QuotaUse
+
+    @property
+    def pending(self) -> int:
+        return self.counts.get(EntryStatus.PENDING, 0)
+
+
+@dataclass(frozen=True)
+class QuotaTable:
+    """Every university in reach, those without entries too, with the totals."""
+
+    rows: list[QuotaRow]
+    quota: int | None
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {status: sum(r.counts.get(status, 0) for r in self.rows) for status in EntryStatus}
+
+    @property
+    def full(self) -> int:
+        """How many universities have used their whole quota."""
+        return sum(1 for r in self.rows if r.use.full)
+
+    def row_of(self, code: str | None) -> QuotaRow | None:
+        return next((r for r in self.rows if r.university.code == code), None)
+
+
+def quota_table(competition: Competition, universities: list[University]) -> QuotaTable:
+    """Entries per university and status (one grouped query), a row for each of ``universities``."""
+    counts: dict[int, dict[str, int]] = {u.id: {} for u in universities}
+    if counts:
+        rows = db.session.execute(
+            select(Entry.university_id, Entry.status, func.count())
+            .where(Entry.competition_id == competition.id, Entry.university_id.in_(counts))
+            .group_by(Entry.university_id, Entry.status)
+        )
+        for university_id, status, n in rows:
+            counts[university_id][EntryStatus(status)] = n
+    quota = competition.quota_per_university
+    return QuotaTable(
+        [
+            QuotaRow(u, counts[u.id], QuotaUse(counts[u.id].get(EntryStatus.APPROVED, 0), quota))
+            for u in universities
+        ],
+        quota,
+    )
 
 
 def entries_workbook(*, competition: Competition, user: User, filters: EntryFilters) -> bytes:
