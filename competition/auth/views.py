@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import ValidationFailed
+from ..errors import ServiceError, ValidationFailed
 from ..extensions import limiter
 from ..feedback import flash_refusal
 from ..services import accounts, audit
@@ -33,7 +33,11 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.username.data, form.password.data)
+        except ServiceError as refusal:  # a disabled account: the service says so in words
+            flash(refusal.message, "danger")
+            return render_template("auth/login.html", form=form)
         if user is None:
             flash(_("Wrong username or password."), "danger")
         else:

@@ -24,6 +24,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(100))
     enabled: Mapped[bool] = mapped_column(default=True)
+    # When the account was disabled (None while it is enabled).
+    disabled_at: Mapped[datetime | None]
+    # Part of every session's and remember-me cookie's id (``get_id``): raising it ends them all at once.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -35,6 +39,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
         return self.enabled
+
+    def get_id(self) -> str:
+        """What the session and the remember-me cookie hold: "id:version", so a raised version ends them."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Log this account out everywhere: every session and remember-me cookie issued so far stops."""
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str, *, method: str = "scrypt") -> None:
         self.password_hash = generate_password_hash(password, method=method)

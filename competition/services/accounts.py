@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import is_db_int
 from ..enums import Role
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from ..extensions import db
 from ..models import RoleGrant, Staff, University, User
 from ..models._base import utcnow
@@ -52,12 +52,23 @@ def generate_password(length: int = 12) -> str:
 
 
 def authenticate(username: str, password: str) -> User | None:
+    """The account of these credentials, or None if they are wrong.
+
+    A disabled account with the right password is refused in words (``Unauthorized``, code
+    ``invalid_credentials`` as any refused log-in): the person knows to ask for it back, and only someone who
+    knows the password learns that the account exists and is disabled.
+    """
     user = db.session.scalar(select(User).where(User.username == username.strip()))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not user.enabled or not user.check_password(password):
+    if not user.check_password(password):
         return None
+    if not user.enabled:
+        raise Unauthorized(
+            _("This account has been disabled. Ask the union office that manages your account to enable it."),
+            code="invalid_credentials",
+        )
     user.last_login_at = utcnow()
     return user
 
@@ -222,36 +233,92 @@ def create_staff_accounts(*, university: University, by: User) -> list[IssuedPas
     return issued
 
 
-def reset_password(*, user: User, by: User) -> str:
-    """A new random initial password for ``user``, who must change it at next log-in."""
+def _require_every_role_in_reach(user: User, by: User) -> None:
+    """``by`` may change an account only if they could grant every role it holds."""
     for grant in user.roles:
         if not can_grant(by, grant.role, grant.university_id):
             raise Forbidden(_("You may not change this account."))
+
+
+def _university_of(user: User) -> int | None:
+    return next((g.university_id for g in user.roles if g.university_id), None)
+
+
+def reset_password(*, user: User, by: User) -> str:
+    """A new random initial password for ``user``, who must change it at next log-in; their sessions end."""
+    _require_every_role_in_reach(user, by)
     password = generate_password()
     user.password_hash = generate_password_hash(password, method=INITIAL_PASSWORD_METHOD)
     user.must_change_password = True
+    user.end_sessions()
     audit.record(
         "user.password_reset",
         by=by,
         object_type="user",
         object_id=user.id,
-        university_id=next((g.university_id for g in user.roles if g.university_id), None),
+        university_id=_university_of(user),
     )
     return password
+
+
+def set_enabled(*, user: User, enabled: bool, by: User) -> bool:
+    """Disable or enable ``user``'s account; False if it already was so (nothing is written then).
+
+    A disabled account cannot log in and every session it has ends at its next request
+    (``User.end_sessions``); enabling it again lets the person log in with the same password. Who may: those
+    who could grant every role the account holds (an organizer any; a university admin the judges and staff
+    of their university), never on their own account.
+    """
+    if user.id == by.id:
+        raise Forbidden(_("You cannot disable or enable your own account."))
+    _require_every_role_in_reach(user, by)
+    if user.enabled == enabled:
+        return False
+    user.enabled = enabled
+    if enabled:
+        user.disabled_at = None
+    else:
+        user.disabled_at = utcnow()
+        user.end_sessions()
+    audit.record(
+        "user.enable" if enabled else "user.disable",
+        by=by,
+        object_type="user",
+        object_id=user.id,
+        university_id=_university_of(user),
+        username=user.username,
+    )
+    return True
 
 
 # --- reading ------------------------------------------------------------------------------------------------
 
 
-def list_users(*, user: User, q: str | None, role: str | None, page: PageRequest | None) -> Page:
-    """Accounts in the user's reach (``permissions.scope_users``) by username, filtered by text and role."""
+@dataclass(frozen=True)
+class UserFilters:
+    q: str | None = None
+    role: str | None = None
+    university: University | None = None  # accounts with a role at this university
+    enabled: bool | None = None  # None: enabled and disabled alike
+
+
+def list_users(*, user: User, filters: UserFilters, page: PageRequest | None) -> Page:
+    """Accounts in the user's reach (``permissions.scope_users``) by username, filtered."""
     stmt = scope_users(select(User), user).order_by(User.username)
-    if q:
+    if filters.q:
+        q = filters.q
         stmt = stmt.where(
             or_(User.username.contains(q, autoescape=True), User.display_name.contains(q, autoescape=True))
         )
-    if role:
-        stmt = stmt.where(User.id.in_(select(RoleGrant.user_id).where(RoleGrant.role == role)))
+    grants = select(RoleGrant.user_id)
+    if filters.role:
+        grants = grants.where(RoleGrant.role == filters.role)
+    if filters.university is not None:
+        grants = grants.where(RoleGrant.university_id == filters.university.id)
+    if filters.role or filters.university is not None:
+        stmt = stmt.where(User.id.in_(grants))
+    if filters.enabled is not None:
+        stmt = stmt.where(User.enabled.is_(filters.enabled))
     return fetch_page(stmt, page)
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from . import views  # noqa: E402, F401
+from . import person, views  # noqa: E402, F401
