@@ -42,6 +42,7 @@ def list_competitions():
         kind=request.args.get("kind") or None,
         university=request.args.get("university") or None,
         status=request.args.get("status") or None,
+        q=(request.args.get("q") or "").strip() or None,
     )
     items = competitions.list_competitions(user=current_user, filters=filters)
     return jsonify([competition_dict(c) for c in items])

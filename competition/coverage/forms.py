@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange
 
@@ -19,11 +18,4 @@ class ThresholdsForm(FlaskForm):
         _l("Warning level (%)"),
         places=1,
         validators=[InputRequired(_l("Give a percentage.")), NumberRange(0, 100, _l("Between 0 and 100."))],
-    )
-
-
-class ParticipationImportForm(FlaskForm):
-    file = FileField(
-        _l("Participation file (.xlsx or .csv, at most 10 MB)"),
-        validators=[FileRequired(_l("Choose a file to import."))],
     )

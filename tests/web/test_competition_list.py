@@ -198,3 +198,12 @@ def test_the_api_list_keeps_its_contract(app, province):
         "registration_closed"
     ]
     assert api.get("/competitions", year="abc").status_code == 400
+
+
+def test_the_api_list_takes_the_same_search(app, province):
+    api = Api(app, "org")
+    found = api.get("/competitions", q="岗位练兵")
+    assert [c["name"] for c in found.json] == ["2026年全省公文写作岗位练兵"]
+    assert {c["name"] for c in api.get("/competitions", q="NBU").json} == {"2026年实验教学比赛"}
+    blank = api.get("/competitions", q="  ")
+    assert blank.status_code == 200 and len(blank.json) == 7

@@ -7,8 +7,6 @@ from .queries import (
     competition_page,
     copyable_competitions,
     list_competitions,
-    quota_rows,
-    staff_count_by_university,
 )
 from .setup import copy_competition, create_competition, to_spec_dict, update_competition
 
@@ -20,8 +18,6 @@ __all__ = [
     "copyable_competitions",
     "create_competition",
     "list_competitions",
-    "quota_rows",
-    "staff_count_by_university",
     "to_spec_dict",
     "transition",
     "update_competition",

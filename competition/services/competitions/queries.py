@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 
 from ...extensions import db
-from ...models import Competition, Entry, University, User
+from ...models import Competition, University, User
 from ...pagination import Page, PageRequest, fetch_page
 from ...permissions import can_manage_competition, visible_competitions
 
@@ -74,25 +74,3 @@ def copyable_competitions(*, user: User) -> list[Competition]:
     """What the user may copy as next year's draft: the competitions they run."""
     found = list_competitions(user=user, filters=CompetitionFilters())
     return [c for c in found if can_manage_competition(user, c)]
-
-
-def staff_count_by_university(competition: Competition) -> dict[int, dict[str, int]]:
-    """Entries per university and status, for the quota table."""
-    rows = db.session.execute(
-        select(Entry.university_id, Entry.status, func.count())
-        .where(Entry.competition_id == competition.id)
-        .group_by(Entry.university_id, Entry.status)
-    )
-    counts: dict[int, dict[str, int]] = {}
-    for university_id, status, n in rows:
-        counts.setdefault(university_id, {})[status] = n
-    return counts
-
-
-def quota_rows(competition: Competition) -> list[dict]:
-    """One row per university with entries: the university and its counts per status, by code."""
-    counts = staff_count_by_university(competition)
-    universities = db.session.scalars(
-        select(University).where(University.id.in_(counts)).order_by(University.code)
-    )
-    return [{"university": u, "counts": counts[u.id]} for u in universities]
