@@ -94,11 +94,13 @@ def check_registration(
     - ("age", "too_old", {"age": n, "max_age": m, "reference_date": "2026-09-01"}) when older than the limit
       on the reference date (exactly ``max_age`` is still eligible). Without a reference date the age is
       taken on the day registration closes;
-    - ("window", "not_open", {"status": s}) when the competition is not in ``registration_open``: before it
-      (a draft) registration has not opened yet, after it (``registration_over(s)``) it has closed, and the
-      words say which;
-      ("window", "not_yet_open", {"opens": iso}) before the window, ("window", "closed", {"closes": iso}) from
+    - ("window", "not_yet_open", {"opens": iso}) before the window, ("window", "closed", {"closes": iso}) from
       its end on (the window is [opens, closes)); the ISO datetimes carry "+00:00";
+      ("window", "not_open", {"status": s}) when the competition is not in ``registration_open`` and the
+      dates do not already say so (a draft whose window has begun, a competition closed before its date):
+      before it (a draft) registration has not opened yet, after it (``registration_over(s)``) it has closed,
+      and the words say which. A closed competition past its closing date gets only ("window", "closed");
+      a draft before its opening date only ("window", "not_yet_open");
     - ("quota", "quota_full", {"quota": q}) when the approved entries already fill the quota;
     - ("duplicate", "already_registered", {}).
 
@@ -120,12 +122,18 @@ def check_registration(
             if age > rules.max_age:
                 params = {"age": age, "max_age": rules.max_age, "reference_date": reference.isoformat()}
                 refusals.append(Refusal("age", "too_old", params))
-    if rules.status != CompetitionStatus.REGISTRATION_OPEN:
-        refusals.append(Refusal("window", "not_open", {"status": str(rules.status)}))
+    window = []
     if now < rules.registration_opens:
-        refusals.append(Refusal("window", "not_yet_open", {"opens": _iso_utc(rules.registration_opens)}))
+        window.append(Refusal("window", "not_yet_open", {"opens": _iso_utc(rules.registration_opens)}))
     if now >= rules.registration_closes:
-        refusals.append(Refusal("window", "closed", {"closes": _iso_utc(rules.registration_closes)}))
+        window.append(Refusal("window", "closed", {"closes": _iso_utc(rules.registration_closes)}))
+    if rules.status != CompetitionStatus.REGISTRATION_OPEN:
+        # One reason, not two saying the same: the dated one when the dates agree with the state.
+        agreeing = "closed" if registration_over(rules.status) else "not_yet_open"
+        window = [r for r in window if r.code == agreeing] or [
+            Refusal("window", "not_open", {"status": str(rules.status)})
+        ]
+    refusals += window
     refusals += _quota_refusals(rules, approved_of_university)
     if already_registered:
         refusals.append(Refusal("duplicate", "already_registered", {}))

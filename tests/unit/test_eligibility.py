@@ -185,17 +185,33 @@ def test_eligible(kwargs):
 
 
 def test_all_refusals_come_in_order():
-    rules = replace(RULES, status="draft", registration_closes=datetime(2026, 2, 1))
+    rules = replace(RULES, status="registration_open", registration_closes=datetime(2026, 2, 1))
     refusals = check(rules, Candidate("other", None), now=datetime(2026, 2, 15), approved=3, already=True)
     assert [(r.field, r.code) for r in refusals] == [
         ("category", "category_not_eligible"),
         ("age", "age_unknown"),
-        ("window", "not_open"),
         ("window", "not_yet_open"),
         ("window", "closed"),
         ("quota", "quota_full"),
         ("duplicate", "already_registered"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("status", "now", "codes"),
+    [
+        # the state and the dates say the same: one reason, the dated one
+        ("registration_closed", CLOSES, ["closed"]),
+        ("scoring", CLOSES + timedelta(days=30), ["closed"]),
+        ("draft", OPENS - timedelta(days=1), ["not_yet_open"]),
+        # they disagree (closed early, or a draft whose dates have come): the state's reason
+        ("registration_closed", OPENS, ["not_open"]),
+        ("draft", OPENS, ["not_open"]),
+    ],
+)
+def test_a_closed_or_unopened_competition_gives_one_window_reason(status, now, codes):
+    refusals = check(replace(RULES, status=status), now=now)
+    assert [r.code for r in refusals if r.field == "window"] == codes
 
 
 def test_pending_entries_do_not_fill_the_quota():
@@ -291,6 +307,8 @@ def codes(rules, candidate, now, approved, already):
 def test_adding_refusing_conditions_never_removes_refusals(scenario, data):
     before = codes(*scenario)
     after = codes(*worsen(data.draw, *scenario))
-    assert set(before) <= set(after)
+    # Every reason stays a reason; the window's words may change (one reason for the state and the dates).
+    assert {field for field, _ in before} <= {field for field, _ in after}
+    assert set(before) - {r for r in before if r[0] == "window"} <= set(after)
     order = ["category", "age", "window", "quota", "duplicate"]
     assert [order.index(f) for f, _ in after] == sorted(order.index(f) for f, _ in after)
