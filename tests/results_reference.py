@@ -168,8 +168,9 @@ def tenths(total: Decimal) -> int:
     return int(whole)
 
 
-def assert_same(board, expected: list[RefRow]) -> None:
-    """The engine's ``Leaderboard`` says what the reference says, row by row in order."""
+def assert_same(board, expected: list[RefRow]) -> int:
+    """The engine's ``Leaderboard`` says what the reference says, row by row in order; the number of rows
+    compared."""
     assert [row.entry_id for row in board.rows] == [row.entry_id for row in expected]
     for row, ref in zip(board.rows, expected, strict=True):
         where = f"entry {row.entry_id}"
@@ -186,3 +187,4 @@ def assert_same(board, expected: list[RefRow]) -> None:
             assert {judge: tenths(total) for judge, total in got.totals.items()} == want.totals, at
     assert board.complete == all(ref.complete for ref in expected)
     assert board.ranked == sum(1 for ref in expected if ref.rank is not None)
+    return len(board.rows)
