@@ -2,8 +2,8 @@
 action filter, the Excel column) and a sentence template in the reader's language.
 
 A sentence names its parts by placeholders: ``%(who)s approved %(person)s's entry (%(competition)s)``.
-``services.audit_log`` fills them with the objects' words (and links) and splits the translated template at
-the placeholders, so a name is never parsed as markup and a translation may put the parts in any order. A
+``services.audit_phrases`` fills them with the objects' words (and links) and splits the translated template
+at the placeholders, so a name is never parsed as markup and a translation may put the parts in any order. A
 code without words here still reads as a generic line (``GENERIC``); ``tests/unit/test_audit_words.py``
 walks the source for ``audit.record("...")`` so that a new code without its words fails.
 """
@@ -19,7 +19,7 @@ from flask_babel.speaklater import LazyString
 
 from .enums import StageScreen
 
-# Every placeholder a sentence may use; ``services.audit_log`` gives each one a value ("—" when unknown).
+# Every placeholder a sentence may use; ``services.audit_phrases`` gives each one a value ("—" when unknown).
 PLACEHOLDERS = frozenset(
     {
         "who",  # the account that acted (its display name), or "the system"

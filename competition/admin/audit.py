@@ -15,7 +15,7 @@ from ..clock import local_today
 from ..downloads import xlsx_response
 from ..pagination import page_request
 from ..permissions import can_read_audit_log, require
-from ..services import audit
+from ..services import audit, audit_export
 from ..services import audit_log as lines
 from . import bp
 
@@ -59,7 +59,7 @@ def audit_log():
         choices=action_choices(),
         kinds=OBJECT_KINDS,
         quick=_quick_links(filters),
-        cap=lines.EXPORT_CAP,
+        cap=audit_export.EXPORT_CAP,
         export_url=url_for(".export_audit_log", **filters.args()),
     )
 
@@ -70,5 +70,5 @@ def export_audit_log():
     require(can_read_audit_log(current_user))
     filters = audit.read_filters(request.args)
     total = audit.count_entries(user=current_user, filters=filters)
-    data = lines.export_workbook(user=current_user, filters=filters, total=total)
+    data = audit_export.export_workbook(user=current_user, filters=filters, total=total)
     return xlsx_response(data, f"{_('Audit log')}-{local_today().isoformat()}.xlsx")

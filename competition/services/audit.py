@@ -1,6 +1,6 @@
 """Record state changes that matter in the audit log, and read it back (in the reader's scope, filtered).
 
-The lines in words, with links, and the Excel export are in ``services.audit_log``.
+The lines in words, with links, are in ``services.audit_log``; the Excel export in ``services.audit_export``.
 """
 
 from __future__ import annotations

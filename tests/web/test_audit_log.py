@@ -18,10 +18,10 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import event, select
 
-from competition.clock import local_today
+from competition.clock import local_today, local_zone
 from competition.extensions import db
 from competition.models import AuditLog, Entry, Round
-from competition.services import audit, audit_log, registration
+from competition.services import audit, audit_export, audit_log, registration
 from tests.builders import (
     approve_entry,
     login_as,
@@ -99,7 +99,7 @@ def test_lines_are_grouped_by_local_day_with_their_time(client, approvals):
     page = log(client)
     today = local_today()
     assert f"今天 · {today.year}年{today.month}月{today.day}日" in page
-    now = datetime.now(UTC).astimezone(audit_log.local_zone())
+    now = datetime.now(UTC).astimezone(local_zone())
     assert re.search(r'<time class="audit-time" datetime="[^"]+Z">\d\d:\d\d</time>', page)
     assert now.strftime("%H:") in page or (now - timedelta(minutes=1)).strftime("%H:") in page
 
@@ -531,8 +531,7 @@ def test_export_holds_the_lines_in_words_and_the_raw_record(client, approvals):
     times = pd.read_excel(io.BytesIO(response.data), engine="calamine")["时间"]
     assert isinstance(times.iloc[0], pd.Timestamp)
     assert abs(
-        times.iloc[0].to_pydatetime()
-        - datetime.now(UTC).astimezone(audit_log.local_zone()).replace(tzinfo=None)
+        times.iloc[0].to_pydatetime() - datetime.now(UTC).astimezone(local_zone()).replace(tzinfo=None)
     ) < timedelta(minutes=5)
     about = pd.read_excel(book, sheet_name="说明", header=None, dtype=str)
     facts = dict(zip(about[0], about[1], strict=True))
@@ -540,8 +539,8 @@ def test_export_holds_the_lines_in_words_and_the_raw_record(client, approvals):
 
 
 def test_export_is_capped_with_a_note(client, approvals, monkeypatch):
-    monkeypatch.setattr(audit_log, "EXPORT_CAP", 3)
-    monkeypatch.setattr(audit_log, "_BATCH", 2)
+    monkeypatch.setattr(audit_export, "EXPORT_CAP", 3)
+    monkeypatch.setattr(audit_export, "_BATCH", 2)
     login_as(client, "org")
     total = len(sentences(log(client, per_page=100)))
     page = log(client)
