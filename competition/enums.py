@@ -90,3 +90,11 @@ class StageScreen(StrEnum):
     SCORING = "scoring"
     REVEAL = "reveal"
     TOP_TEN = "top_ten"
+
+
+class QuestionType(StrEnum):
+    """A written-test question's type, in the order a paper's sections come (单选题, 多选题, 判断题)."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true_false"
