@@ -115,6 +115,12 @@ ACTIONS: dict[str, Action] = {
         "entries",
         _l("Approved an entry"),
         _l("%(who)s approved %(person)s's entry (%(competition)s)"),
+        {
+            "automatic": _l(
+                "%(who)s registered %(person)s and the entry was approved automatically (%(competition)s)"
+            )
+        },
+        _flag("automatic", "automatic"),
     ),
     "entry.reject": Action(
         "entries",
@@ -139,6 +145,16 @@ ACTIONS: dict[str, Action] = {
         _l("%(who)s deleted the file %(file)s from %(person)s's entry (%(competition)s)"),
     ),
     # --- competitions
+    "exam.bank_import": Action(
+        "competitions",
+        _l("Imported questions into a bank"),
+        _l("%(who)s added %(created)s questions to the bank of %(round)s (%(competition)s)"),
+    ),
+    "exam.bank_clear": Action(
+        "competitions",
+        _l("Emptied a question bank"),
+        _l("%(who)s deleted the %(count)s questions of the bank of %(round)s (%(competition)s)"),
+    ),
     "competition.create": Action(
         "competitions",
         _l("Created a competition"),

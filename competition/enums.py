@@ -58,6 +58,18 @@ class RoundMode(StrEnum):
     LIVE = "live"
 
 
+class RoundKind(StrEnum):
+    """A round is scored by judges' sheets, or is a written test marked automatically."""
+
+    JUDGED = "judged"
+    EXAM = "exam"
+
+
+class AttemptStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
 class FinalMode(StrEnum):
     WEIGHTED = "weighted"
     LAST_ROUND = "last_round"

@@ -6,9 +6,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from ..domain.scoring import to_score
-from ..models import Competition, Entry, EntryMaterial, RoleGrant, Staff, University, User
+from ..models import Competition, Entry, EntryMaterial, RoleGrant, Round, Staff, University, User
 from ..pagination import Page
 from ..services.competitions import to_spec_dict
+from ..services.competitions.setup import round_body
 
 
 def _number(value: Decimal) -> float | int:
@@ -65,27 +66,24 @@ def competition_dict(competition: Competition) -> dict:
         id=competition.id,
         status=competition.status,
         groups=[{"id": g.id, "name": g.name} for g in competition.groups],
-        rounds=[
-            {
-                "id": r.id,
-                "name": r.name,
-                "weight": _number(r.weight),
-                "mode": r.mode,
-                "criteria": [
-                    {
-                        "id": c.id,
-                        "name": c.name,
-                        "max_score": _number(c.max_score),
-                        "description": c.description,
-                    }
-                    for c in r.criteria
-                ],
-            }
-            for r in competition.rounds
-        ],
+        rounds=[_round_dict(r) for r in competition.rounds],
         awards=[{"id": a.id, "name": a.name, "ratio": _number(a.ratio)} for a in competition.awards],
     )
     return data
+
+
+def _round_dict(r: Round) -> dict:
+    """A round with ids: ``kind``, then ``exam`` (datetimes with the UTC offset) or ``mode`` and criteria."""
+    item = {"id": r.id, "name": r.name, "weight": _number(r.weight), "kind": r.kind}
+    if r.is_exam:
+        item["exam"] = round_body(r, _utc)["exam"]
+        return item
+    item["mode"] = r.mode
+    item["criteria"] = [
+        {"id": c.id, "name": c.name, "max_score": _number(c.max_score), "description": c.description}
+        for c in r.criteria
+    ]
+    return item
 
 
 def entry_dict(entry: Entry) -> dict:

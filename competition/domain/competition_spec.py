@@ -35,9 +35,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import tzinfo
+from decimal import Decimal
 
-from competition.enums import RoundMode
+from competition.enums import RoundKind, RoundMode
 
+from .exam import PaperPart
 from .spec_reader import _Reader
 from .spec_rules import validate_spec
 from .spec_types import (
@@ -45,6 +47,7 @@ from .spec_types import (
     AwardSpec,
     CompetitionSpec,
     CriterionSpec,
+    ExamSpec,
     Problem,
     RoundSpec,
     ScoringSpec,
@@ -57,6 +60,7 @@ __all__ = [
     "CompetitionSpec",
     "CriterionSpec",
     "DEFAULT_AWARDS",
+    "ExamSpec",
     "Problem",
     "RoundSpec",
     "ScoringSpec",
@@ -120,10 +124,64 @@ def _read_tie_breakers(reader: _Reader, scoring: Mapping) -> tuple | None:
     return tuple(names)
 
 
+def _read_paper(reader: _Reader, data: Mapping, path: str) -> tuple | None:
+    items = reader.items(data, "paper", f"{path}.paper")
+    if items is None:
+        return None
+    parts: list[PaperPart | None] = []
+    for i, item in enumerate(items):
+        item_path = f"{path}.paper[{i}]"
+        part = reader.mapping(item, item_path)
+        if part is None:
+            parts.append(None)
+            continue
+        parts.append(
+            PaperPart(
+                type=reader.text(part, "type", f"{item_path}.type"),
+                count=reader.integer(part, "count", f"{item_path}.count"),
+                points=reader.number(part, "points", f"{item_path}.points"),
+            )
+        )
+    return tuple(parts)
+
+
+def _read_exam(reader: _Reader, data: Mapping, path: str) -> ExamSpec | None:
+    """An exam round's settings; None when absent (the rules then say ``required``) or not an object."""
+    value = data.get("exam")
+    if value is None:
+        return None
+    exam = reader.mapping(value, f"{path}.exam")
+    if exam is None:
+        return None
+    path = f"{path}.exam"
+    return ExamSpec(
+        minutes=reader.integer(exam, "minutes", f"{path}.minutes"),
+        opens=reader.read_datetime(exam, "opens", f"{path}.opens"),
+        closes=reader.read_datetime(exam, "closes", f"{path}.closes"),
+        paper=_read_paper(reader, exam, path),
+        show_answers=reader.boolean(exam, "show_answers", f"{path}.show_answers", default=False),
+        attempts=reader.integer(exam, "attempts", f"{path}.attempts", required=False, default=1),
+        multiple_partial=reader.number(
+            exam, "multiple_partial", f"{path}.multiple_partial", required=False, default=Decimal(0)
+        ),
+    )
+
+
 def _read_round(reader: _Reader, value: object, path: str) -> RoundSpec | None:
     data = reader.mapping(value, path)
     if data is None:
         return None
+    kind = reader.text(data, "kind", f"{path}.kind", required=False, default=RoundKind.JUDGED.value)
+    if kind == RoundKind.EXAM:
+        criteria = reader.items(data, "criteria", f"{path}.criteria", required=False)
+        return RoundSpec(
+            name=reader.text(data, "name", f"{path}.name"),
+            weight=reader.number(data, "weight", f"{path}.weight"),
+            criteria=() if not criteria else tuple(criteria),  # any criteria at all: not_allowed
+            mode=RoundMode.QUEUE.value,
+            kind=kind,
+            exam=_read_exam(reader, data, path),
+        )
     criteria = reader.items(data, "criteria", f"{path}.criteria")
     parsed: list[CriterionSpec | None] = []
     for j, item in enumerate(criteria or ()):
@@ -146,6 +204,8 @@ def _read_round(reader: _Reader, value: object, path: str) -> RoundSpec | None:
         weight=reader.number(data, "weight", f"{path}.weight"),
         criteria=None if criteria is None else tuple(parsed),
         mode=reader.text(data, "mode", f"{path}.mode", required=False, default=RoundMode.QUEUE.value),
+        kind=kind,
+        exam=_read_exam(reader, data, path),  # on a judged round: not_allowed
     )
 
 
@@ -229,6 +289,7 @@ def parse_spec(data: Mapping, *, tz: tzinfo | None = None) -> tuple[CompetitionS
         awards=_read_awards(reader, data),
         requires_materials=reader.boolean(data, "requires_materials", "requires_materials", default=False),
         description=reader.text(data, "description", "description", required=False, default=""),
+        auto_approve=reader.boolean(data, "auto_approve", "auto_approve", default=False),
     )
     problems = reader.problems + [p for p in validate_spec(draft) if not _within(p.field, reader.failed)]
     if problems:

@@ -37,6 +37,7 @@ Started at 10:12 with a 30-minute limit in a window closing at 10:30, the deadli
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -314,3 +315,16 @@ def best_score(scores: Iterable[Decimal | None]) -> Decimal | None:
     """The round score when several attempts are allowed: the best submitted one (None when there is none)."""
     present = [score for score in scores if score is not None]
     return max(present) if present else None
+
+
+# --- options that stay in place ----------------------------------------------------------------------------
+
+_PINNED = re.compile(
+    r"^(以上|上述|前述|全部|都|均|皆)|^(all|none|both|neither) (of )?(the )?above", re.IGNORECASE
+)
+
+
+def pinned_options(options: Sequence[str]) -> frozenset[int]:
+    """Options that refer to the others (以上都对, 以上都不对, 全部正确, all of the above) keep
+    their place when the rest are shuffled: ``pinned_options(["甲", "乙", "以上都对"]) == {2}``."""
+    return frozenset(i for i, text in enumerate(options) if _PINNED.match(text.strip()))

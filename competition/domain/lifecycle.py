@@ -50,10 +50,13 @@ class Condition:
 
 # What each step needs besides being the next one. Scoring needs every approved entry drawn (judges see draw
 # numbers); publication needs every expected score sheet submitted (every assigned, non-recused judge, for
-# every entry of their group, in every round).
+# every entry of their group, in every judged round) and every exam round's sitting window closed.
 GUARDS: Mapping[str, tuple[Condition, ...]] = {
     CompetitionStatus.SCORING: (Condition("draw_missing", "undrawn_entries"),),
-    CompetitionStatus.PUBLISHED: (Condition("sheets_missing", "missing_sheets"),),
+    CompetitionStatus.PUBLISHED: (
+        Condition("sheets_missing", "missing_sheets"),
+        Condition("exam_open", "open_exams"),
+    ),
 }
 
 

@@ -12,7 +12,9 @@ Every step follows DESIGN.md §2 (Scores, Ranking and awards):
 * award k goes to ranks up to c_k = half-up(Σ ratios up to k × n), n the number of ranked entries, so that
   entries tied at a boundary all receive the better award;
 * a round score is provisional (``complete`` false) until every expected judge (assigned, not recused) has
-  submitted; recused judges and unsubmitted sheets are simply absent from the totals.
+  submitted; recused judges and unsubmitted sheets are simply absent from the totals;
+* an exam round (笔试) has no judges: its score is the entrant's (best) marked attempt, already rounded, and
+  it is complete once the sitting window has closed (an entrant who never started then scores 0).
 
 Worked by hand. Seven judges score contestant No. 3 in 课堂教学 (weight 0.75):
 88.5, 90, 91.5, 87, 95, 86.5, 90. Seven totals ≥ ``trim_min_judges`` 5, so the highest (95) and the lowest
@@ -55,6 +57,7 @@ class RoundRule:
     round_id: int
     weight: Decimal
     max_total: Decimal = Decimal(100)
+    exam: bool = False  # a written test: scores come from ``EntryScores.exam``, not judges' totals
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class EntryScores:
     draw_no: int | None
     totals: Mapping[int, Mapping[Hashable, Decimal]]  # round id → judge → total
     expected: Mapping[int, int]  # round id → number of judges expected
+    exam: Mapping[int, tuple[Decimal | None, bool]] = field(default_factory=dict)  # round → (score, complete)
 
 
 @dataclass(frozen=True)
@@ -251,7 +255,9 @@ def leaderboard(
     rows = []
     for entry in entries:
         results = [
-            round_result(
+            RoundResult(r.round_id, *entry.exam.get(r.round_id, (None, False)), totals={})
+            if r.exam
+            else round_result(
                 r.round_id,
                 entry.totals.get(r.round_id, {}),
                 entry.expected.get(r.round_id, 0),

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
-from competition.enums import CompetitionLevel
+from competition.enums import CompetitionLevel, RoundKind
 
+from .exam import PaperRule, rule_problems
 from .spec_types import (
     AGES,
     CATEGORIES,
+    EXAM_ATTEMPTS,
+    EXAM_MINUTES,
     FINAL_MODES,
     FRACTION_PLACES,
     KINDS,
@@ -18,9 +21,11 @@ from .spec_types import (
     MAX_QUOTA,
     MAX_SCORE,
     MAX_TRIM,
+    ROUND_KINDS,
     ROUND_MODES,
     YEARS,
     CompetitionSpec,
+    ExamSpec,
     Problem,
     ScoringSpec,
     _exact,
@@ -183,6 +188,16 @@ def _validate_rounds(problems: list[Problem], rounds: tuple | None) -> None:
             continue
         _check_text(problems, f"{path}.name", round_.name, MAX_LENGTHS["round"])
         weights_ok &= _check_fraction(problems, f"{path}.weight", round_.weight, Decimal(1))
+        if round_.kind not in ROUND_KINDS:
+            _check_choice(problems, f"{path}.kind", round_.kind, ROUND_KINDS)
+            continue
+        if round_.kind == RoundKind.EXAM:
+            if round_.criteria:
+                problems.append(Problem(f"{path}.criteria", "not_allowed", {}))
+            _validate_exam(problems, f"{path}.exam", round_.exam)
+            continue
+        if round_.exam is not None:
+            problems.append(Problem(f"{path}.exam", "not_allowed", {}))
         if round_.mode is None:
             problems.append(Problem(f"{path}.mode", "required", {}))
         elif round_.mode not in ROUND_MODES:
@@ -195,6 +210,35 @@ def _validate_rounds(problems: list[Problem], rounds: tuple | None) -> None:
         total = _exact_sum(r.weight for r in rounds)
         if total != 1:
             problems.append(Problem("rounds", "weights_sum", {"sum": _text(total)}))
+
+
+def _validate_exam(problems: list[Problem], path: str, exam: ExamSpec | None) -> None:
+    """Time limit 1..600 minutes, a window that closes after it opens, 1..10 attempts, ``multiple_partial``
+    in [0, 1] to at most 4 places, and a paper rule as ``exam.rule_problems`` checks it."""
+    if exam is None:
+        problems.append(Problem(path, "required", {}))
+        return
+    if exam.minutes is None:
+        problems.append(Problem(f"{path}.minutes", "required", {}))
+    _check_int(problems, f"{path}.minutes", exam.minutes, *EXAM_MINUTES)
+    if exam.opens is not None and exam.closes is not None and exam.closes <= exam.opens:
+        problems.append(Problem(f"{path}.closes", "order", {"after": "opens"}))
+    if exam.attempts is None:
+        problems.append(Problem(f"{path}.attempts", "required", {}))
+    _check_int(problems, f"{path}.attempts", exam.attempts, *EXAM_ATTEMPTS)
+    partial = exam.multiple_partial
+    if partial is None:
+        problems.append(Problem(f"{path}.multiple_partial", "required", {}))
+    elif not 0 <= partial <= 1:
+        problems.append(Problem(f"{path}.multiple_partial", "range", {"min": 0, "max": 1}))
+    elif _places(partial) > FRACTION_PLACES:
+        problems.append(Problem(f"{path}.multiple_partial", "decimals", {"places": FRACTION_PLACES}))
+    if exam.show_answers is None:
+        problems.append(Problem(f"{path}.show_answers", "required", {}))
+    if not exam.paper:
+        problems.append(Problem(f"{path}.paper", "required", {}))
+    elif all(p is not None and None not in (p.type, p.count, p.points) for p in exam.paper):
+        problems.extend(rule_problems(PaperRule(tuple(exam.paper)), f"{path}.paper"))
 
 
 def _validate_criteria(problems: list[Problem], path: str, criteria: tuple | None) -> None:

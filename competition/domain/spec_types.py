@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
-from competition.enums import CompetitionKind, CompetitionLevel, FinalMode, PostCategory, RoundMode
+from competition.enums import CompetitionKind, CompetitionLevel, FinalMode, PostCategory, RoundKind, RoundMode
 
 KINDS = tuple(k.value for k in CompetitionKind)
 LEVELS = tuple(level.value for level in CompetitionLevel)
 CATEGORIES = tuple(c.value for c in PostCategory)
 ROUND_MODES = tuple(m.value for m in RoundMode)
+ROUND_KINDS = tuple(k.value for k in RoundKind)
 FINAL_MODES = tuple(m.value for m in FinalMode)
 
 MAX_LENGTHS = {
@@ -33,6 +34,8 @@ FRACTION_PLACES = 4
 MAX_QUOTA = 100_000
 MAX_TRIM = 3
 MAX_DECIMALS = 4
+EXAM_MINUTES = (1, 600)
+EXAM_ATTEMPTS = (1, 10)
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,26 @@ class CriterionSpec:
 
 
 @dataclass(frozen=True)
+class ExamSpec:
+    """An exam round's settings: time limit, sitting window (naive UTC), paper rule (``exam.PaperPart``s)."""
+
+    minutes: int
+    opens: datetime
+    closes: datetime
+    paper: tuple  # of domain.exam.PaperPart
+    show_answers: bool = False
+    attempts: int = 1
+    multiple_partial: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
 class RoundSpec:
     name: str
     weight: Decimal
     criteria: tuple[CriterionSpec, ...]
     mode: str = RoundMode.QUEUE
+    kind: str = RoundKind.JUDGED
+    exam: ExamSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +116,7 @@ class CompetitionSpec:
     awards: tuple[AwardSpec, ...]
     requires_materials: bool = False
     description: str = ""
+    auto_approve: bool = False
 
 
 DEFAULT_AWARDS = (
@@ -142,18 +161,7 @@ def spec_to_dict(spec: CompetitionSpec) -> dict:
         "quota_per_university": spec.quota_per_university,
         "anonymous_judging": spec.anonymous_judging,
         "groups": [{"name": name} for name in spec.groups],
-        "rounds": [
-            {
-                "name": r.name,
-                "weight": _number(r.weight),
-                "mode": r.mode,
-                "criteria": [
-                    {"name": c.name, "max_score": _number(c.max_score), "description": c.description}
-                    for c in r.criteria
-                ],
-            }
-            for r in spec.rounds
-        ],
+        "rounds": [_round_dict(r) for r in spec.rounds],
         "scoring": {
             "trim_highest": spec.scoring.trim_highest,
             "trim_lowest": spec.scoring.trim_lowest,
@@ -166,6 +174,35 @@ def spec_to_dict(spec: CompetitionSpec) -> dict:
         "awards": [{"name": a.name, "ratio": _number(a.ratio)} for a in spec.awards],
         "requires_materials": spec.requires_materials,
         "description": spec.description,
+        "auto_approve": spec.auto_approve,
+    }
+
+
+def _round_dict(r: RoundSpec) -> dict:
+    if r.kind == RoundKind.EXAM and r.exam is not None:
+        return {"name": r.name, "weight": _number(r.weight), "kind": r.kind, "exam": exam_dict(r.exam, _iso)}
+    return {
+        "name": r.name,
+        "weight": _number(r.weight),
+        "kind": r.kind,
+        "mode": r.mode,
+        "criteria": [
+            {"name": c.name, "max_score": _number(c.max_score), "description": c.description}
+            for c in r.criteria
+        ],
+    }
+
+
+def exam_dict(exam: ExamSpec, moment) -> dict:
+    """An exam round's settings in the API body shape; ``moment`` writes a datetime."""
+    return {
+        "minutes": exam.minutes,
+        "opens": moment(exam.opens),
+        "closes": moment(exam.closes),
+        "show_answers": exam.show_answers,
+        "attempts": exam.attempts,
+        "multiple_partial": _number(exam.multiple_partial),
+        "paper": [{"type": p.type, "count": p.count, "points": _number(p.points)} for p in exam.paper],
     }
 
 
@@ -200,6 +237,17 @@ _ORDER = {
             "rounds",
             "weight",
             "mode",
+            "exam",
+            "minutes",
+            "opens",
+            "closes",
+            "show_answers",
+            "attempts",
+            "multiple_partial",
+            "paper",
+            "type",
+            "count",
+            "points",
             "criteria",
             "max_score",
             "description",
@@ -214,6 +262,7 @@ _ORDER = {
             "awards",
             "ratio",
             "requires_materials",
+            "auto_approve",
         )
     )
 }

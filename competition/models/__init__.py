@@ -13,6 +13,7 @@ from .contests import (
     Round,
 )
 from .coverage import OfflineParticipation, Setting
+from .exams import ExamAttempt, Question
 from .judging import JudgeAssignment, JudgeConflict, ScoreSheet, ScoreValue, StageState
 from .organisation import Department, University
 from .people import Staff
@@ -29,10 +30,12 @@ __all__ = [
     "DrawRecord",
     "Entry",
     "EntryMaterial",
+    "ExamAttempt",
     "JudgeAssignment",
     "JudgeConflict",
     "OfflineParticipation",
     "Publication",
+    "Question",
     "RoleGrant",
     "Round",
     "ScoreSheet",

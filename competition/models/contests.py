@@ -18,7 +18,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..enums import CompetitionKind, CompetitionLevel, CompetitionStatus, EntryStatus, FinalMode, RoundMode
+from ..domain.exam import PaperPart, PaperRule
+from ..enums import (
+    CompetitionKind,
+    CompetitionLevel,
+    CompetitionStatus,
+    EntryStatus,
+    FinalMode,
+    RoundKind,
+    RoundMode,
+)
 from ..extensions import db
 from ._base import in_list, utcnow
 from .organisation import University
@@ -66,6 +75,8 @@ class Competition(db.Model):
     anomaly_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 4), default=Decimal("0.10"))
     # Round names whose scores separate equal finals, in order (higher first); what they cannot separate ties.
     tie_breakers: Mapped[list] = mapped_column(JSON, default=list)
+    # Eligible registrations are approved at once, within the quota (a quiz for everyone, 全员答题).
+    auto_approve: Mapped[bool] = mapped_column(default=False)
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("competition.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -106,6 +117,11 @@ class Round(db.Model):
         UniqueConstraint("competition_id", "name"),
         CheckConstraint(in_list("mode", RoundMode), name="mode"),
         CheckConstraint("weight > 0 AND weight <= 1", name="weight"),
+        CheckConstraint(in_list("kind", RoundKind), name="kind"),
+        CheckConstraint(
+            "kind = 'judged' OR (exam_minutes > 0 AND exam_closes > exam_opens AND exam_attempts >= 1)",
+            name="exam",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,6 +130,16 @@ class Round(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     weight: Mapped[Decimal] = mapped_column(Numeric(5, 4))
     mode: Mapped[str] = mapped_column(String(10), default=RoundMode.QUEUE.value)
+    kind: Mapped[str] = mapped_column(String(10), default=RoundKind.JUDGED.value)
+    # An exam round's settings (笔试): time limit, sitting window (naive UTC), attempts, the share of a
+    # multiple-choice question's points a strict subset earns, and the paper rule [{"type","count","points"}].
+    exam_minutes: Mapped[int | None]
+    exam_opens: Mapped[datetime | None]
+    exam_closes: Mapped[datetime | None]
+    exam_show_answers: Mapped[bool] = mapped_column(default=False)
+    exam_attempts: Mapped[int] = mapped_column(default=1)
+    exam_multiple_partial: Mapped[Decimal] = mapped_column(Numeric(5, 4), default=Decimal(0))
+    exam_paper: Mapped[list | None] = mapped_column(JSON)
 
     competition: Mapped[Competition] = relationship(back_populates="rounds")
     criteria: Mapped[list[Criterion]] = relationship(
@@ -121,7 +147,22 @@ class Round(db.Model):
     )
 
     @property
+    def is_exam(self) -> bool:
+        return self.kind == RoundKind.EXAM
+
+    @property
+    def paper_rule(self) -> PaperRule:
+        return PaperRule(
+            tuple(
+                PaperPart(part["type"], int(part["count"]), Decimal(str(part["points"])))
+                for part in self.exam_paper or ()
+            )
+        )
+
+    @property
     def max_total(self) -> Decimal:
+        if self.is_exam:
+            return self.paper_rule.maximum
         return sum((c.max_score for c in self.criteria), Decimal(0))
 
 

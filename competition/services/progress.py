@@ -85,6 +85,8 @@ def progress(competition: Competition, panel: Panel | None = None) -> list[Round
         judges = panel.judges_of(group.id)
         entries = panel.entries_of(group.id)
         for round_ in competition.rounds:
+            if round_.is_exam:
+                continue  # no sheets: exam_results.exam_progress counts its attempts
             item = RoundProgress(group.id, round_, len(entries), 0, 0)
             totals: dict[int, dict[str, tuple[PanelJudge, Decimal]]] = {}
             for judge in judges:

@@ -154,7 +154,23 @@ def register(*, competition: Competition, group_id: int, staff: Staff, by: User)
         competition_id=competition.id,
         staff_no=staff.staff_no,
     )
+    if competition.auto_approve:
+        _approve_at_once(entry, competition, by=by, now=now)
     return entry
+
+
+def _approve_at_once(entry: Entry, competition: Competition, *, by: User, now) -> None:
+    """A competition that approves automatically (全员答题): eligibility was checked above; within the quota
+    the entry is approved now, beyond it it stays pending for the union to decide."""
+    if not lifecycle.accepts_decisions(competition.status):
+        return
+    _lock_competition(competition)
+    if check_approval(
+        rules_of(competition), approved_of_university=approved_count(competition, entry.university_id)
+    ):
+        return
+    db.session.flush()
+    _mark_approved(entry, by=by, now=now, automatic=True)
 
 
 # --- decisions ----------------------------------------------------------------------------------------------
@@ -184,7 +200,7 @@ def approve(*, entry: Entry, by: User) -> Entry:
     return entry
 
 
-def _mark_approved(entry: Entry, *, by: User, now) -> None:
+def _mark_approved(entry: Entry, *, by: User, now, automatic: bool = False) -> None:
     """The approval itself and its audit row: one per entry, whether approved alone or with others."""
     entry.status, entry.decided_at, entry.decided_by_id, entry.approved_at, entry.reason = (
         EntryStatus.APPROVED,
@@ -200,6 +216,7 @@ def _mark_approved(entry: Entry, *, by: User, now) -> None:
         object_id=entry.id,
         university_id=entry.university_id,
         competition_id=entry.competition_id,
+        **({"automatic": True} if automatic else {}),
     )
 
 

@@ -30,6 +30,7 @@ from ..models import (
     Staff,
     University,
 )
+from .exam_results import exam_scores
 from .panels import Panel, load_panel
 
 
@@ -70,7 +71,9 @@ def rules_of(competition: Competition) -> engine.ScoringRules:
 
 def round_rules(competition: Competition) -> list[engine.RoundRule]:
     return [
-        engine.RoundRule(
+        engine.RoundRule(r.id, Decimal(r.weight), r.paper_rule.maximum, exam=True)
+        if r.is_exam
+        else engine.RoundRule(
             r.id, Decimal(r.weight), to_score(sum(to_tenths(c.max_score) for c in r.criteria)) or Decimal(100)
         )
         for r in competition.rounds
@@ -130,12 +133,14 @@ def compute(competition: Competition, group: CompetitionGroup, panel: Panel | No
         if judge_id not in seats or entry_id in recused[judge_id]:
             continue  # a judge no longer on the panel, or recused: simply absent
         totals.setdefault(entry_id, {}).setdefault(round_id, {})[judge_id] = to_score(tenths)
+    exams = exam_scores(competition, group.id)
     entries = [
         engine.EntryScores(
             e.entry_id,
             e.draw_no,
             totals.get(e.entry_id, {}),
             {r.id: panel.panel_size(e) for r in rounds},
+            {round_id: scores.get(e.entry_id, default) for round_id, (scores, default) in exams.items()},
         )
         for e in panel.entries_of(group.id)
     ]

@@ -110,9 +110,12 @@ def test_guards_block_a_step_on_its_own_conditions_only(target, facts, codes):
 
 def test_the_guard_table_names_what_scoring_needs():
     assert GUARDS["scoring"] == (Condition("draw_missing", "undrawn_entries"),)
-    assert GUARDS["published"] == (Condition("sheets_missing", "missing_sheets"),)
+    assert GUARDS["published"] == (
+        Condition("sheets_missing", "missing_sheets"),
+        Condition("exam_open", "open_exams"),
+    )
     assert facts_needed("scoring") == {"undrawn_entries"}
-    assert facts_needed("published") == {"missing_sheets"}
+    assert facts_needed("published") == {"missing_sheets", "open_exams"}
     assert facts_needed("registration_open") == set()
     assert set(GUARDS) <= set(STATUSES)  # every guarded step is a real status
 

@@ -16,6 +16,7 @@ from ...labels import STATUS_LABELS, label
 from ...models import Competition, Entry, User
 from ...models._base import utcnow
 from .. import audit, progress, publication
+from ..exam_results import open_exam_rounds
 
 
 def _undrawn_entries(competition: Competition) -> int:
@@ -37,6 +38,7 @@ def _undrawn_entries(competition: Competition) -> int:
 FACTS: dict[str, Callable[[Competition], int]] = {
     "undrawn_entries": _undrawn_entries,
     "missing_sheets": progress.count_missing_sheets,
+    "open_exams": open_exam_rounds,
 }
 
 
@@ -44,6 +46,7 @@ def _refusals() -> dict[str, str]:
     return {
         "draw_missing": _("Draw the order of appearance before scoring starts."),
         "sheets_missing": _("Some score sheets are not submitted yet: every judge must submit every sheet."),
+        "exam_open": _("A written test is still open: publish once its sitting window has closed."),
     }
 
 

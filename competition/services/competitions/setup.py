@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -10,14 +11,15 @@ from sqlalchemy import select
 
 from ...clock import local_zone
 from ...domain import lifecycle
-from ...domain.competition_spec import CompetitionSpec, Problem, parse_spec
+from ...domain.competition_spec import CompetitionSpec, Problem, RoundSpec, parse_spec
 from ...domain.spec_types import YEARS
-from ...enums import CompetitionLevel, CompetitionStatus
+from ...enums import CompetitionLevel, CompetitionStatus, RoundKind
 from ...errors import Conflict, Forbidden, ValidationFailed
 from ...extensions import db
 from ...models import AwardLevel, Competition, CompetitionGroup, Criterion, Round, University, User
 from ...permissions import can_own
 from .. import audit
+from ..exam_bank import copy_banks
 from ..messages import spec_problem_message
 
 
@@ -72,23 +74,35 @@ def _apply(competition: Competition, spec: CompetitionSpec, university: Universi
     competition.final_mode = spec.scoring.final
     competition.anomaly_threshold = spec.scoring.anomaly_threshold
     competition.tie_breakers = list(spec.scoring.tie_breakers)
+    competition.auto_approve = spec.auto_approve
     competition.groups = [CompetitionGroup(name=name, position=i) for i, name in enumerate(spec.groups)]
-    competition.rounds = [
-        Round(
-            name=r.name,
-            weight=r.weight,
-            mode=r.mode,
-            position=i,
-            criteria=[
-                Criterion(name=c.name, max_score=c.max_score, description=c.description, position=j)
-                for j, c in enumerate(r.criteria)
-            ],
-        )
-        for i, r in enumerate(spec.rounds)
-    ]
+    kept = {r.name: r for r in competition.rounds}
+    competition.rounds = [_round(kept.pop(r.name, None), r, i) for i, r in enumerate(spec.rounds)]
     competition.awards = [
         AwardLevel(name=a.name, ratio=a.ratio, position=i) for i, a in enumerate(spec.awards)
     ]
+
+
+def _round(round_: Round | None, spec: RoundSpec, position: int) -> Round:
+    """A round as the spec says; an existing round of the same name is updated in place, so that an exam
+    round keeps its question bank when the draft is edited."""
+    round_ = round_ or Round(name=spec.name)
+    round_.weight, round_.mode, round_.kind, round_.position = spec.weight, spec.mode, spec.kind, position
+    round_.criteria = [
+        Criterion(name=c.name, max_score=c.max_score, description=c.description, position=j)
+        for j, c in enumerate(spec.criteria)
+    ]
+    exam = spec.exam if spec.kind == RoundKind.EXAM else None
+    round_.exam_minutes = exam.minutes if exam else None
+    round_.exam_opens = exam.opens if exam else None
+    round_.exam_closes = exam.closes if exam else None
+    round_.exam_show_answers = exam.show_answers if exam else False
+    round_.exam_attempts = exam.attempts if exam else 1
+    round_.exam_multiple_partial = exam.multiple_partial if exam else Decimal(0)
+    round_.exam_paper = (
+        [{"type": p.type, "count": p.count, "points": str(p.points)} for p in exam.paper] if exam else None
+    )
+    return round_
 
 
 def create_competition(*, data: dict, by: User, copied_from: Competition | None = None) -> Competition:
@@ -122,8 +136,9 @@ def update_competition(*, competition: Competition, data: dict, by: User) -> Com
     spec = _parse(data)
     university = _owner(spec, by)
     competition.groups.clear()
-    competition.rounds.clear()
     competition.awards.clear()
+    for round_ in competition.rounds:
+        round_.criteria.clear()  # rounds are kept by name (an exam round's bank stays); criteria are new rows
     db.session.flush()  # old rows go before new rows with the same names arrive
     _apply(competition, spec, university)
     db.session.flush()
@@ -167,18 +182,7 @@ def to_spec_dict(competition: Competition) -> dict:
         "anonymous_judging": competition.anonymous_judging,
         "requires_materials": competition.requires_materials,
         "groups": [{"name": g.name} for g in competition.groups],
-        "rounds": [
-            {
-                "name": r.name,
-                "weight": float(r.weight),
-                "mode": r.mode,
-                "criteria": [
-                    {"name": c.name, "max_score": float(c.max_score), "description": c.description}
-                    for c in r.criteria
-                ],
-            }
-            for r in competition.rounds
-        ],
+        "rounds": [round_body(r, local) for r in competition.rounds],
         "scoring": {
             "trim_highest": competition.trim_highest,
             "trim_lowest": competition.trim_lowest,
@@ -189,6 +193,38 @@ def to_spec_dict(competition: Competition) -> dict:
             "tie_breakers": list(competition.tie_breakers or []),
         },
         "awards": [{"name": a.name, "ratio": float(a.ratio)} for a in competition.awards],
+        "auto_approve": competition.auto_approve,
+    }
+
+
+def round_body(r: Round, moment) -> dict:
+    """A round in the API body shape (``GET /competitions/{id}``, the copy); ``moment`` writes datetimes."""
+    if r.is_exam:
+        return {
+            "name": r.name,
+            "weight": float(r.weight),
+            "kind": r.kind,
+            "exam": {
+                "minutes": r.exam_minutes,
+                "opens": moment(r.exam_opens),
+                "closes": moment(r.exam_closes),
+                "show_answers": r.exam_show_answers,
+                "attempts": r.exam_attempts,
+                "multiple_partial": float(r.exam_multiple_partial),
+                "paper": [
+                    {"type": p.type, "count": p.count, "points": float(p.points)} for p in r.paper_rule.parts
+                ],
+            },
+        }
+    return {
+        "name": r.name,
+        "weight": float(r.weight),
+        "kind": r.kind,
+        "mode": r.mode,
+        "criteria": [
+            {"name": c.name, "max_score": float(c.max_score), "description": c.description}
+            for c in r.criteria
+        ],
     }
 
 
@@ -217,8 +253,14 @@ def copy_competition(
         data["university"] = university
     for key in ("registration_opens", "registration_closes"):
         data[key] = _shift_year(datetime.fromisoformat(data[key]), shift).isoformat(timespec="minutes")
+    for round_ in data["rounds"]:
+        for key in ("opens", "closes") if "exam" in round_ else ():
+            moment = datetime.fromisoformat(round_["exam"][key])
+            round_["exam"][key] = _shift_year(moment, shift).isoformat(timespec="minutes")
     if data["age_reference_date"]:
         data["age_reference_date"] = _shift_year(
             date.fromisoformat(data["age_reference_date"]), shift
         ).isoformat()
-    return create_competition(data=data, by=by, copied_from=source)
+    copy = create_competition(data=data, by=by, copied_from=source)
+    copy_banks(source=source, target=copy, by=by)
+    return copy
