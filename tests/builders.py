@@ -302,3 +302,71 @@ class Api:
 
     def put(self, path: str, json=None, **headers):
         return self.client.put("/api/v1" + path, json=json, headers={"X-CSRFToken": self.token, **headers})
+
+
+# --- written tests ------------------------------------------------------------------------------------------
+
+EXAM_PAPER = [
+    {"type": "single", "count": 2, "points": 2},
+    {"type": "multiple", "count": 1, "points": 3},
+    {"type": "true_false", "count": 2, "points": 1},
+]
+
+
+def exam_round(
+    name: str = "笔试",
+    weight: float = 1,
+    *,
+    minutes: int = 30,
+    opens: float = -1,
+    closes: float = 1,
+    paper: list | None = None,
+    **settings,
+) -> dict:
+    """An exam round as the API body takes it: open from ``opens`` to ``closes`` days from now (UTC)."""
+    exam = {
+        "minutes": minutes,
+        "opens": in_days(opens),
+        "closes": in_days(closes),
+        "paper": copy.deepcopy(paper or EXAM_PAPER),
+    }
+    exam.update(settings)
+    return {"name": name, "weight": weight, "kind": "exam", "exam": exam}
+
+
+def bank_questions(singles: int = 3, multiples: int = 2, true_false: int = 3) -> list[dict]:
+    """Questions in the API's JSON form; right answers: single A (index 0), multiple A+C, true/false 正确."""
+    questions = [
+        {"type": "single", "text": f"单选题{i}", "options": ["对的", "错的", "也错", "还错"], "answer": [0]}
+        for i in range(singles)
+    ]
+    questions += [
+        {"type": "multiple", "text": f"多选题{i}", "options": ["甲", "乙", "丙", "丁"], "answer": [0, 2]}
+        for i in range(multiples)
+    ]
+    questions += [{"type": "true_false", "text": f"判断题{i}", "answer": [0]} for i in range(true_false)]
+    return questions
+
+
+def make_exam_contest(
+    entrants: list[Staff],
+    *,
+    rounds: list[dict] | None = None,
+    status: str = "registration_open",
+    questions: list[dict] | None = None,
+    **overrides,
+) -> tuple[Competition, list[Entry]]:
+    """A drill whose exam round(s) have the ``bank_questions`` bank and whose ``entrants`` are approved in
+    group 0; moved to ``status``; committed. Default: one exam round (``exam_round()``) of weight 1."""
+    from competition.services import exam_bank
+
+    overrides.setdefault("eligible_categories", ["teaching_research", "admin_logistics", "other"])
+    competition = make_competition(status="draft", kind="drill", rounds=rounds or [exam_round()], **overrides)
+    for round_ in competition.rounds:
+        if round_.is_exam:
+            exam_bank.import_bank_json(round_=round_, items=questions or bank_questions(), by=user("org"))
+    db.session.commit()
+    advance(competition, "registration_open")
+    entries = [make_entry(competition, person, status="approved") for person in entrants]
+    advance(competition, status)
+    return competition, entries
