@@ -5,7 +5,14 @@
 Problems are (field path, code, params), never messages: the service words them in the user's language.
 Field paths follow the body: ``"name"``, ``"rounds"``, ``"rounds[1].weight"``,
 ``"rounds[0].criteria[2].max_score"``, ``"groups[3].name"``, ``"awards[0].ratio"``, ``"scoring.decimals"``,
-``"scoring.tie_breakers[1]"``.
+``"scoring.tie_breakers[1]"``; an exam round's ``"rounds[0].exam.minutes"``, ``"rounds[0].exam.closes"``,
+``"rounds[0].exam.paper[1].points"``; ``"auto_approve"``.
+
+A round is ``"kind": "judged"`` (the default: ``mode`` and ``criteria``) or ``"exam"`` (a written test: no
+criteria, and ``exam`` {minutes 1..600, opens, closes after opens, show_answers, attempts 1..10,
+multiple_partial in [0, 1], paper: the rule that ``exam.rule_problems`` checks}). An exam round with criteria,
+or a judged round with ``exam``, is ``not_allowed``; ``order`` {"after": "opens"} is a window closing before
+it opens.
 
 Codes and their params:
 

@@ -38,8 +38,8 @@ def _desk_page(competition, *, round_, username, entry_id=None, values=None, err
 
 
 def _round(competition, round_id):
-    if round_id is None and competition.rounds:
-        return competition.rounds[0]
+    if round_id is None and competition.judged_rounds:
+        return competition.judged_rounds[0]
     return paper_sheets.paper_round(competition, round_id)
 
 

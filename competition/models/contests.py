@@ -93,6 +93,11 @@ class Competition(db.Model):
         back_populates="competition", order_by="AwardLevel.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def judged_rounds(self) -> list[Round]:
+        """The rounds judges score (an exam round is marked automatically: no sheets, no panel work)."""
+        return [r for r in self.rounds if not r.is_exam]
+
     def __repr__(self) -> str:
         return f"<Competition {self.id} {self.name}>"
 

@@ -30,7 +30,7 @@ def judge_queue(judge: User) -> dict:
     for competition in _competitions(judge):
         panel = load_panel(competition)
         mine = [j for j in panel.judges if j.judge_id == judge.id]
-        round_ids = [r.id for r in competition.rounds]
+        round_ids = [r.id for r in competition.judged_rounds]
         sheets = {
             (r, e): (status, total, reason)
             for r, e, status, total, reason in db.session.execute(
@@ -76,7 +76,7 @@ def judge_queue(judge: User) -> dict:
                             for c in r.criteria
                         ],
                     }
-                    for r in competition.rounds
+                    for r in competition.judged_rounds
                 ],
             }
         )

@@ -74,6 +74,8 @@ def spec_problem_message(problem) -> str:
     p = dict(problem.params or {})
     code = problem.code
     if code == "required":
+        if problem.field.endswith(".paper"):
+            return _("The paper needs at least one question.")
         return _("This is required.")
     if code == "too_long":
         return _("Too long: at most %(max)s characters.", max=p.get("max", ""))
@@ -82,6 +84,10 @@ def spec_problem_message(problem) -> str:
     if code == "choice":
         return _("This is not one of the allowed values.")
     if code == "not_allowed":
+        if problem.field.endswith(".criteria"):
+            return _("A written test has no criteria: it is marked automatically.")
+        if problem.field.endswith(".exam"):
+            return _("Only a written test has these settings.")
         return _("A provincial competition belongs to no university.")
     if code == "range":
         if "min" in p and "max" in p:
@@ -90,8 +96,12 @@ def spec_problem_message(problem) -> str:
             return _("Must be more than %(above)s and at most %(max)s.", above=p["above"], max=p["max"])
         if "min" in p:
             return _("Must be at least %(min)s.", min=p["min"])
+        if "max" in p:
+            return _("At most %(max)s.", max=p["max"])
         return _("This value is out of range.")
     if code == "order":
+        if p.get("after") == "opens":
+            return _("The test must close after it opens.")
         return _("Registration must close after it opens.")
     if code == "duplicate":
         return _("This name is used twice.")

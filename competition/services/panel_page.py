@@ -113,7 +113,7 @@ def _joined_at(competition: Competition) -> dict[tuple[int, int], datetime]:
 
 def _submitted_pairs(competition: Competition) -> set[tuple[int, int, int]]:
     """(judge, round, entry) of every submitted sheet of the competition."""
-    round_ids = [r.id for r in competition.rounds] or [-1]
+    round_ids = [r.id for r in competition.judged_rounds] or [-1]
     return set(
         db.session.execute(
             select(ScoreSheet.judge_id, ScoreSheet.round_id, ScoreSheet.entry_id).where(
@@ -131,7 +131,7 @@ def panel_overview(competition: Competition) -> PanelOverview:
     scoring_started = competition.status in (CompetitionStatus.SCORING, CompetitionStatus.PUBLISHED)
     joined = _joined_at(competition) if scoring_started else {}
     submitted = _submitted_pairs(competition) if scoring_started else set()
-    rounds = [r.id for r in competition.rounds]
+    rounds = [r.id for r in competition.judged_rounds]
     groups = []
     for group in competition.groups:
         rows = [

@@ -37,7 +37,7 @@ VALUE_CODES = {"not_a_number", "negative", "above_max", "decimals", "missing"}
 
 
 def paper_round(competition: Competition, round_id: object) -> Round:
-    round_ = next((r for r in competition.rounds if is_db_int(round_id) and r.id == round_id), None)
+    round_ = next((r for r in competition.judged_rounds if is_db_int(round_id) and r.id == round_id), None)
     if round_ is None:
         raise NotFound(_("No such round."))
     return round_

@@ -90,7 +90,8 @@ def publish(
         snapshot={
             "decimals": competition.decimals,
             "rounds": [
-                {"round_id": r.id, "name": r.name, "weight": float(r.weight)} for r in competition.rounds
+                {"round_id": r.id, "name": r.name, "weight": float(r.weight), "kind": r.kind}
+                for r in competition.rounds
             ],
             "groups": [group_dict(g, with_names=True) for g in groups],
         },

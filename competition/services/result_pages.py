@@ -50,6 +50,7 @@ class RoundCell:
     submitted: int
     expected: int
     judges: list[JudgeCell]
+    exam: bool = False  # a written test: a score, no judges
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class BoardRound:
     round_id: int
     name: str
     weight: float
+    exam: bool = False
 
 
 @dataclass
@@ -109,9 +111,18 @@ def _cells(sheets: list[dict], seats: list[Seat], recused: set[int]) -> list[Jud
     return cells
 
 
-def _row(item: dict, seats: list[Seat], *, recused: set[int], expected: int | None) -> BoardRow:
+def _row(
+    item: dict,
+    seats: list[Seat],
+    *,
+    recused: set[int],
+    expected: int | None,
+    exams: frozenset[int] = frozenset(),
+) -> BoardRow:
     rounds = [
-        RoundCell(
+        RoundCell(r["round_id"], r["score"], r["complete"], 0, 0, [], exam=True)
+        if r["round_id"] in exams
+        else RoundCell(
             r["round_id"],
             r["score"],
             r["complete"],
@@ -162,17 +173,20 @@ def board(competition: Competition, group: CompetitionGroup) -> Board:
         seats = _snapshot_seats(items)
         # Everything was submitted at publication: a seat without a sheet is a recused judge.
         every_seat = {s.seat for s in seats}
+        snapshot_rounds = publication.snapshot.get("rounds", [])
+        exams = frozenset(r["round_id"] for r in snapshot_rounds if r.get("kind") == "exam")
         rows = [
             _row(
                 item,
                 seats,
                 recused=every_seat - {s["seat"] for r in item["rounds"] for s in r["sheets"]},
                 expected=None,
+                exams=exams,
             )
             for item in items
         ]
         rounds = [
-            BoardRound(r["round_id"], r["name"], r["weight"]) for r in publication.snapshot.get("rounds", [])
+            BoardRound(r["round_id"], r["name"], r["weight"], r["round_id"] in exams) for r in snapshot_rounds
         ]
         decimals = publication.snapshot.get("decimals", competition.decimals)
         return Board(competition, group, rounds, seats, rows, frozen["complete"], True, decimals)
@@ -185,16 +199,18 @@ def board(competition: Competition, group: CompetitionGroup) -> Board:
     }
     expected = {e.entry_id: panel.panel_size(e) for e in panel.entries_of(group.id)}
     data = results.group_dict(live, with_names=True)
+    exams = frozenset(r.id for r in live.rounds if r.is_exam)
     rows = [
         _row(
             item,
             seats,
             recused=recused_from.get(item["entry_id"], set()),
             expected=expected.get(item["entry_id"], 0),
+            exams=exams,
         )
         for item in data["items"]
     ]
-    rounds = [BoardRound(r.id, r.name, float(r.weight)) for r in live.rounds]
+    rounds = [BoardRound(r.id, r.name, float(r.weight), r.is_exam) for r in live.rounds]
     return Board(competition, group, rounds, seats, rows, data["complete"], False, competition.decimals)
 
 

@@ -36,7 +36,7 @@ def set_stage(
         raise Conflict(_("The stage is used while the competition is being scored."), code="wrong_state")
     if not any(g.id == group_id for g in competition.groups) or not is_db_int(group_id):
         raise _invalid("group_id", _("Choose a group of this competition."))
-    if not any(r.id == round_id for r in competition.rounds) or not is_db_int(round_id):
+    if not any(r.id == round_id for r in competition.judged_rounds) or not is_db_int(round_id):
         raise _invalid("round_id", _("Choose a round of this competition."))
     if not isinstance(screen, str) or screen not in set(StageScreen):  # a list or an object is no screen
         raise _invalid("screen", _("Choose what the screen shows: next, scoring, reveal or top_ten."))
