@@ -1,8 +1,10 @@
 // The competition set-up form: rows added from <template> elements and removed, input names renumbered
 // (rounds-0-criteria-1-max_score), running sums of round weights, criteria maxima and award shares, and the
 // university field shown only for school-level competitions, and the tie-breaker selects offering the rounds'
-// names as they are typed (a chosen round follows its renaming; a removed one is cleared). No dependencies; no
-// inline script (CSP).
+// names as they are typed (a chosen round follows its renaming; a removed one is cleared). A round shows the
+// part its kind uses (the rubric, or the written test's settings with the paper's maximum, Σ questions ×
+// points); without this script both parts show and the server takes the one the kind uses. No dependencies;
+// no inline script (CSP).
 (function () {
   "use strict";
 
@@ -45,6 +47,9 @@
       row.querySelectorAll("[data-row-number]").forEach(function (span) {
         if (ownedBy(row, span)) { span.textContent = String(index + 1); }
       });
+      row.querySelectorAll("[data-id-suffix]").forEach(function (el) {
+        if (ownedBy(row, el)) { el.id = "f-" + prefix + "-" + el.getAttribute("data-id-suffix"); }
+      });
       if (row.getAttribute("data-row") === "rounds") {
         row.id = "f-" + prefix;
         var criteria = row.querySelector("[data-list]");
@@ -71,10 +76,38 @@
     if (el) { el.hidden = !visible; }
   }
 
+  // A written test's paper: each line's questions × points, and the paper's maximum.
+  function updatePaper(round) {
+    var out = round.querySelector("[data-paper-max]");
+    if (!out) { return; }
+    var sum = 0;
+    round.querySelectorAll("[data-paper-line]").forEach(function (line) {
+      var count = numberOf(line.querySelector("[data-paper-count]"));
+      var points = numberOf(line.querySelector("[data-paper-points]"));
+      var subtotal = isNaN(count) || isNaN(points) ? 0 : Math.round(count * points * 100) / 100;
+      var cell = line.querySelector("[data-paper-subtotal]");
+      if (cell) { cell.textContent = String(subtotal); }
+      sum += subtotal;
+    });
+    out.textContent = String(Math.round(sum * 100) / 100);
+  }
+
+  // The part of a round its kind uses: the rubric of a judged round, the settings of a written test.
+  function followKind(round) {
+    var select = round.querySelector("[data-round-kind]");
+    if (!select) { return; }
+    var exam = select.value === "exam";
+    round.querySelectorAll("[data-judged-part]").forEach(function (el) { el.hidden = exam; });
+    round.querySelectorAll("[data-exam-part]").forEach(function (el) { el.hidden = !exam; });
+    round.querySelectorAll("[data-both-parts]").forEach(function (el) { el.hidden = true; });
+  }
+
   function updateSums(form) {
     form.querySelectorAll("[data-row=rounds]").forEach(function (round) {
       var out = round.querySelector("[data-max-total]");
       if (out) { out.textContent = String(total(round.querySelectorAll("[data-max-score]"))); }
+      updatePaper(round);
+      followKind(round);
     });
     var weights = total(form.querySelectorAll("[data-weight]"));
     var weightsOut = form.querySelector("[data-weights-total]");
@@ -185,6 +218,7 @@
   });
   form.addEventListener("change", function (event) {
     if (event.target.hasAttribute("data-tie-breaker")) { rememberTieBreakers(form); }
+    if (event.target.hasAttribute("data-round-kind")) { refresh(form); }
   });
   rememberTieBreakers(form);
   refresh(form);
