@@ -141,11 +141,15 @@ def start_attempt(*, round_: Round, user: User, now: datetime | None = None) -> 
 # --- the paper as the phone gets it -----------------------------------------------------------------------
 
 
-def paper_questions(attempt: ExamAttempt) -> list[tuple[exam.PaperQuestion, Question]]:
+def paper_questions(
+    attempt: ExamAttempt, bank: dict[int, Question] | None = None
+) -> list[tuple[exam.PaperQuestion, Question]]:
+    """The paper's questions in its order; ``bank`` (id → question) spares the query when marking many."""
     paper = exam.paper_from_data(attempt.paper)
-    ids = [q.question_id for q in paper]
-    by_id = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
-    return [(q, by_id[q.question_id]) for q in paper if q.question_id in by_id]
+    if bank is None:
+        ids = [q.question_id for q in paper]
+        bank = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+    return [(q, bank[q.question_id]) for q in paper if q.question_id in bank]
 
 
 def phone_paper(attempt: ExamAttempt) -> list[dict]:
@@ -240,12 +244,14 @@ def save_answers(*, attempt: ExamAttempt, answers: object, by: User, now: dateti
     return len(answers)
 
 
-def mark(attempt: ExamAttempt, *, now: datetime, closed_by: str) -> ExamAttempt:
+def mark(
+    attempt: ExamAttempt, *, now: datetime, closed_by: str, bank: dict[int, Question] | None = None
+) -> ExamAttempt:
     """Mark what is saved and close the attempt (at the deadline with no client, or on 交卷)."""
     round_ = attempt.round
     keys, right = [], []
     answers = {int(qid): frozenset(chosen) for qid, chosen in (attempt.answers or {}).items()}
-    for _placed, question in paper_questions(attempt):
+    for _placed, question in paper_questions(attempt, bank):
         correct = frozenset(question.answer)
         keys.append(exam.AnswerKey(question.id, question.type, correct))
         if answers.get(question.id) == correct:
@@ -291,8 +297,10 @@ def close_expired(round_: Round, now: datetime | None = None) -> int:
             )
         )
     )
-    for attempt in expired:
-        mark(attempt, now=now, closed_by="deadline")
+    if expired:  # the bank once for all of them: a quiz's deadline may close thousands at once
+        bank = {q.id: q for q in db.session.scalars(select(Question).where(Question.round_id == round_.id))}
+        for attempt in expired:
+            mark(attempt, now=now, closed_by="deadline", bank=bank)
     return len(expired)
 
 
