@@ -146,6 +146,7 @@ def validate_spec(spec: CompetitionSpec) -> list[Problem]:
     _validate_groups(problems, spec.groups)
     _validate_rounds(problems, spec.rounds)
     _validate_scoring(problems, spec.scoring)
+    _validate_exam_maxima(problems, spec.rounds, spec.scoring)
     _validate_tie_breakers(problems, spec.scoring, spec.rounds)
     _validate_awards(problems, spec.awards)
     if spec.requires_materials is None:
@@ -239,6 +240,23 @@ def _validate_exam(problems: list[Problem], path: str, exam: ExamSpec | None) ->
         problems.append(Problem(f"{path}.paper", "required", {}))
     elif all(p is not None and None not in (p.type, p.count, p.points) for p in exam.paper):
         problems.extend(rule_problems(PaperRule(tuple(exam.paper)), f"{path}.paper"))
+
+
+def _validate_exam_maxima(problems: list[Problem], rounds: tuple | None, scoring: ScoringSpec | None) -> None:
+    """A paper's maximum must be a score the competition can show (80, or 7.5 with one decimal): rounding a
+    full mark of 7.5 to whole points would give 8, above the maximum."""
+    decimals = scoring.decimals if scoring is not None else None
+    if not isinstance(decimals, int) or not 0 <= decimals <= MAX_DECIMALS:
+        return
+    for i, round_ in enumerate(rounds or ()):
+        exam = round_.exam if round_ is not None and round_.kind == RoundKind.EXAM else None
+        parts = exam.paper if exam is not None else None
+        if not parts or any(p is None or None in (p.type, p.count, p.points) for p in parts):
+            continue
+        if rule_problems(PaperRule(tuple(parts))):
+            continue
+        if _places(PaperRule(tuple(parts)).maximum) > decimals:
+            problems.append(Problem(f"rounds[{i}].exam.paper", "decimals", {"places": decimals}))
 
 
 def _validate_criteria(problems: list[Problem], path: str, criteria: tuple | None) -> None:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..database import is_db_int
 from ..domain import exam
 from ..enums import AttemptStatus, CompetitionStatus, EntryStatus, QuestionType
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -306,7 +307,7 @@ def close_expired(round_: Round, now: datetime | None = None) -> int:
 
 def attempt_for(attempt_id: int, user: User, now: datetime | None = None) -> ExamAttempt:
     """The attempt for its owner or those who run the competition; anyone else gets a 404 (not a 403)."""
-    attempt = db.session.get(ExamAttempt, attempt_id)
+    attempt = db.session.get(ExamAttempt, attempt_id) if is_db_int(attempt_id) else None
     if attempt is None or not (
         attempt.user_id == user.id or can_manage_competition(user, attempt.round.competition)
     ):

@@ -108,6 +108,12 @@ def spec_problem_message(problem) -> str:
     if code == "weights_sum":
         return _("The round weights add up to %(sum)s; they must add up to exactly 1.", sum=p.get("sum", ""))
     if code == "decimals":
+        if problem.field.endswith(".paper"):
+            return _(
+                "The paper's maximum needs more decimal places than the competition's scores have "
+                "(%(places)s): change the points or the decimals.",
+                places=p.get("places", 0),
+            )
         if p.get("places", 1) == 1:
             return _("At most one decimal place.")
         return _("At most %(places)s decimal places.", places=p["places"])

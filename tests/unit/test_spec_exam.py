@@ -181,3 +181,11 @@ def test_weights_of_exam_and_judged_rounds_still_sum_to_one():
 
 def test_auto_approve_must_be_a_boolean():
     assert problems_of(body(auto_approve="true")) == [("auto_approve", "type")]
+
+
+def test_a_paper_maximum_finer_than_the_competitions_decimals_is_refused():
+    data = exam_with(paper=[{"type": "single", "count": 3, "points": 2.5}])
+    data["scoring"] = {"decimals": 0}
+    assert problems_of(data) == [("rounds[0].exam.paper", "decimals")]
+    data["scoring"] = {"decimals": 1}
+    assert problems_of(data) == []
