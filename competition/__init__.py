@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .competitions import bp as competitions_bp
     from .coverage import bp as coverage_bp
+    from .exams import bp as exams_bp
     from .judge import bp as judge_bp
     from .judging import bp as judging_bp
     from .main import bp as main_bp
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
         judging_bp,
         judge_bp,
         results_bp,
+        exams_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

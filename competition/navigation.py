@@ -26,6 +26,8 @@ AUDIT = "audit"
 # Route patterns whose section is not their blueprint's; checked first.
 RULE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("/coverage/me", PARTICIPATION),
+    ("/exams/<int:round_id>", REGISTRATIONS),  # a staff member sitting a test: their own registrations
+    ("/exams/attempts", REGISTRATIONS),
     ("/admin/universities", UNIVERSITIES),
     ("/admin/users", ACCOUNTS),
     ("/admin/audit", AUDIT),
@@ -40,6 +42,7 @@ BLUEPRINT_SECTIONS: dict[str, str] = {
     "judge": SCORE_SHEETS,
     "staff": STAFF,
     "coverage": COVERAGE,
+    "exams": COMPETITIONS,
 }
 
 # Pages of a blueprint that are no section of the menu (the health check is not a page).

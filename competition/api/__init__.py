@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, competitions, coverage, judging, materials, organisation, ping, results, users  # noqa: E402, F401  (routes)
+from . import auth, competitions, coverage, exams, judging, materials, organisation, ping, results, users  # noqa: E402, F401  (routes)

@@ -329,7 +329,7 @@ def attempt_dict(attempt: ExamAttempt, now: datetime | None = None) -> dict:
         "seconds_left": exam.seconds_left(now, attempt.deadline) if not attempt.submitted else 0,
         "max_score": float(attempt.max_score),
         "answered": len(attempt.answers or {}),
-        "questions": len(attempt.paper or []),
+        "question_count": len(attempt.paper or []),
     }
     if attempt.submitted:
         item.update(score=float(attempt.score), closed_by=attempt.closed_by)
