@@ -14,9 +14,13 @@ throw-away database of its own, ``bench_judging_<pid>`` on PostgreSQL; its optio
 ``--judging-``, e.g. ``--judging-workers 2``); and ``bench/results.py``: the leaderboard of a 500-entry group
 scored by 9 judges on 10 criteria, and (``bench/screen_poll.py``) the big screen's unchanged poll (304) under
 gunicorn beside the same trivial endpoint (a database of its own too; options with the prefix
-``--results-``). Options: ``--quick`` (scale 0.1, 3 runs, shorter judging and results phases), ``--only NAME``
-(the measurements whose name contains NAME: provincial, university, roster, judging, results, leaderboard,
-poll), ``--runs N``, ``--scale X``, ``--engine sqlite|postgresql``. PostgreSQL is reached as
+``--results-``); ``bench/item_analysis.py``: item analysis of 20,000 submitted attempts of 100-question papers
+(its own database; ``--items-``); and ``bench/exam_answers.py``: answer saving under gunicorn beside the
+trivial endpoint, 200 people of one university answering at once (its own database; ``--answers-``).
+Options: ``--quick`` (scale 0.1, 3 runs, shorter judging, results and answers phases, 2,000 attempts for the
+item analysis), ``--only NAME`` (the measurements whose name contains NAME: provincial, university, roster,
+judging, results, leaderboard, poll, exams, item, answer), ``--runs N``, ``--scale X``, ``--engine
+sqlite|postgresql``. PostgreSQL is reached as
 ``PG_USER@PG_HOST:PG_PORT`` (default postgres@127.0.0.1:5432), like ``make test-pg``. Exit status 1 when a
 measurement failed (not when one is over its bar: the figures are for reading, and nothing in the test suite
 asserts a time). The first line gives the machine's load average: figures taken while other work runs are
@@ -114,7 +118,10 @@ ROSTER_BAR_MS, ROSTER_MEMORY_BAR_MB = 15_000, 500
 JUDGING = "judging: sheet submission under gunicorn"
 RESULTS_BOARD = "results: leaderboard of a 500-entry group"
 RESULTS_POLL = "results: unchanged big-screen poll (304) under gunicorn"
-OWN_DATABASE = (JUDGING, RESULTS_BOARD, RESULTS_POLL)  # measurements that build a database of their own
+EXAM_ITEMS = "exams: item analysis of 20,000 attempts"
+EXAM_ANSWERS = "exams: answer saving under gunicorn"
+# Measurements that build a database of their own.
+OWN_DATABASE = (JUDGING, RESULTS_BOARD, RESULTS_POLL, EXAM_ITEMS, EXAM_ANSWERS)
 
 
 def _figure(ms: float) -> str:
@@ -314,6 +321,35 @@ def _results(engine: str, args, selected: list[str]) -> dict[str, int]:
     return {"failed": 0, "over": over, "unavailable": 0}
 
 
+def _exams(engine: str, args, selected: list[str]) -> dict[str, int]:
+    """``bench/item_analysis.py`` and ``bench/exam_answers.py`` for one engine, each in its own database."""
+    import exam_answers
+    import item_analysis
+
+    tally = {"failed": 0, "over": 0, "unavailable": 0}
+    for name, module, prefix in (
+        (EXAM_ITEMS, item_analysis, "items_"),
+        (EXAM_ANSWERS, exam_answers, "answers_"),
+    ):
+        if name not in selected:
+            continue
+        options = {k.removeprefix(prefix): v for k, v in vars(args).items() if k.startswith(prefix)}
+        try:
+            result = module.bench_engine(
+                engine, argparse.Namespace(seed=args.seed, runs=args.runs, **options)
+            )
+        except Exception:
+            print(f"{name} [{engine}]: FAILED", flush=True)
+            traceback.print_exc()
+            tally["failed"] += 1
+            continue
+        if result is not None and module is item_analysis:
+            tally["over"] += 0 if result.ok else 1
+        elif result is not None:
+            tally["over"] += [result.ratio_ok, result.latency_ok].count(False)
+    return tally
+
+
 def _machine() -> str:
     """Cores and load: figures taken while other work runs on the machine are slower, and say so."""
     return f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
@@ -324,6 +360,8 @@ def _terminate(signum, _frame):
 
 
 def main() -> int:
+    import exam_answers
+    import item_analysis
     import judging
     import results
 
@@ -338,16 +376,27 @@ def main() -> int:
     parser.add_argument("--roster-rows", type=int, default=ROSTER_ROWS)
     judging.add_arguments(parser, prefix="judging-")
     results.add_arguments(parser, prefix="results-")
+    item_analysis.add_arguments(parser, prefix="items-")
+    exam_answers.add_arguments(parser, prefix="answers-")
     args = parser.parse_args()
     if args.quick:  # shorter phases, unless asked otherwise
         for name, quick in (("duration", 4.0), ("warmup", 2.0), ("repeats", 1)):
-            for prefix in ("judging", "results"):
+            for prefix in ("judging", "results", "answers"):
                 if getattr(args, f"{prefix}_{name}") == parser.get_default(f"{prefix}_{name}"):
                     setattr(args, f"{prefix}_{name}", quick)
+    if args.quick and args.items_attempts == parser.get_default("items_attempts"):
+        args.items_attempts = 2_000
     args.scale = args.scale or (0.1 if args.quick else 1.0)
     args.runs = args.runs or (3 if args.quick else 7)
     args.roster_runs = args.roster_runs or (1 if args.quick else 3)
-    names = [m.name for m in MEASUREMENTS] + [ROSTER, JUDGING, RESULTS_BOARD, RESULTS_POLL]
+    names = [m.name for m in MEASUREMENTS] + [
+        ROSTER,
+        JUDGING,
+        RESULTS_BOARD,
+        RESULTS_POLL,
+        EXAM_ITEMS,
+        EXAM_ANSWERS,
+    ]
     selected = [n for n in names if not args.only or args.only.lower() in n]
     if not selected:
         parser.error(f"--only {args.only}: no such measurement (there are: {', '.join(names)})")
@@ -380,6 +429,9 @@ def main() -> int:
                 total[key] += value
         if RESULTS_BOARD in selected or RESULTS_POLL in selected:
             for key, value in _results(engine, args, selected).items():
+                total[key] += value
+        if EXAM_ITEMS in selected or EXAM_ANSWERS in selected:
+            for key, value in _exams(engine, args, selected).items():
                 total[key] += value
     parts = [f"{total[k]} {label}" for k, label in (("over", "over their bar"), ("failed", "failed"))]
     if total["unavailable"]:

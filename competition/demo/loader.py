@@ -1,10 +1,12 @@
 """A realistic province in miniature for demonstrations: ``flask --app wsgi demo``.
 
 Six fictional universities of different sizes and kinds with about 3,000 staff, five competitions in every
-state (one scoring with its big screen on, one published with its certificates), and a handful of accounts
-(organizer, one union admin and two judges per university, outside experts, three staff members and an award
-winner) to click through the product. The log-ins file also says where the award winner's certificate and the
-big screen's secret link are. The data follow from the seed; the passwords and the screen's secret never do:
+state (one scoring with its big screen on, one published with its certificates), a drill whose written test is
+being sat and a province-wide quiz (``demo.exams``), and a handful of accounts (organizer, one union admin and
+two judges per university, outside experts, four staff members, one of them to sit the written test, and an
+award winner) to click through the product; every other staff member has an account too, opened by their
+union for the quiz. The log-ins file also says where the award winner's certificate, the big screen's secret
+link and the written test are. The data follow from the seed; the passwords and the screen's secret never do:
 they are drawn with ``secrets`` on every load.
 """
 
@@ -24,6 +26,7 @@ from ..extensions import db
 from ..services import audit
 from .contests import load_demo_contests
 from .coverage import load_demo_coverage
+from .exams import load_demo_exams
 from .judging import load_demo_judging
 from .people import Login, add_accounts, add_staff, add_universities
 from .results import load_demo_results
@@ -68,15 +71,15 @@ def load_demo(*, seed: int = 2026, url: str = URL) -> str:
     results = load_demo_results(seed=seed, logins=logins, url=url)  # published; the award winner's log-in
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     load_demo_coverage(rng=rng, year=today.year, today=today)
+    exams = load_demo_exams(seed=seed, logins=results.logins, url=url)  # a written test, a quiz for all
 
     total = sum(len(rows) for rows in staff_by_university.values())
     db.session.flush()
     audit.record(
         "demo.load", by=None, object_type="system", seed=seed, universities=len(universities), staff=total
     )
-    return _logins_text(
-        results.logins, universities=len(universities), staff=total, notes=results.notes, url=url
-    )
+    notes = results.notes + exams.notes
+    return _logins_text(exams.logins, universities=len(universities), staff=total, notes=notes, url=url)
 
 
 def _width(text: str) -> int:

@@ -206,8 +206,10 @@ def test_demo_loads_a_province(app, runner, ctx, logins_file):
         "助教",
     }
 
-    # Accounts: one organizer; per university one admin and two judges; three staff members of the largest
-    # one, and the winner of the published competition (NSMU).
+    # Accounts: one organizer; per university one admin and two judges; four staff members of the largest
+    # one (the fourth for the written test, demo.exams), and the winner of the published competition (NSMU);
+    # and an account for every other active staff member, which the unions opened for the quiz.
+    passwords = logins(printed)
     grants = db.session.execute(
         select(RoleGrant.role, RoleGrant.university_id, User.username).join(User)
     ).all()
@@ -225,12 +227,15 @@ def test_demo_loads_a_province(app, runner, ctx, logins_file):
         .join(RoleGrant, RoleGrant.user_id == User.id)
         .join(Staff, RoleGrant.staff_id == Staff.id)
     ).all()
-    assert len(accounts) == 4
+    active = db.session.scalar(select(func.count()).where(Staff.active.is_(True)))
+    assert len(accounts) == active
     codes = {u.id: u.code for u in universities}
     for user, member in accounts:
         assert member.active
         assert user.username == f"{codes[member.university_id]}{member.staff_no}"
         assert user.display_name == member.name
+    accounts = [(u, m) for u, m in accounts if u.username in passwords]
+    assert len(accounts) == 5
     [winner] = [(u, m) for u, m in accounts if m.university_id != largest.id]
     assert codes[winner[1].university_id] == "NSMU"
     accounts = [(u, m) for u, m in accounts if m.university_id == largest.id]
@@ -239,16 +244,19 @@ def test_demo_loads_a_province(app, runner, ctx, logins_file):
     assert ("teaching_research", True, False) in kinds and ("teaching_research", False, True) in kinds
 
     users = db.session.scalars(select(User)).all()
-    assert len(users) == 1 + 3 * len(universities) + 3 + 3 + 1  # three outside experts, one award winner
-    assert not any(u.must_change_password for u in users)
     assert all(u.password_hash.startswith(INITIAL_PASSWORD_METHOD + "$") for u in users)
+    opened = [u for u in users if u.username not in passwords]  # staff accounts opened in bulk
+    assert all([g.role for g in u.roles] == ["staff"] for u in opened)
+    users = [u for u in users if u.username in passwords]
+    # three outside experts, one award winner, one for the written test
+    assert len(users) == 1 + 3 * len(universities) + 3 + 3 + 1 + 1
+    assert not any(u.must_change_password for u in users)
     audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "demo.load")).all()
     assert [(a.object_type, a.user_id, a.details["staff"]) for a in audit] == [("system", None, total)]
 
     # The printed table names every account with a password that works, and the file keeps the same text.
     assert "演示账号 / Demo log-ins" in printed and "http://127.0.0.1:5000" in printed
     assert "用户名 Username" in printed and "密码 Password" in printed
-    passwords = logins(printed)
     assert set(passwords) == {u.username for u in users}
     assert len(set(passwords.values())) == len(passwords)
     for username, password in passwords.items():
@@ -404,7 +412,10 @@ def test_demo_has_competitions_in_every_state(runner, ctx, logins_file):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     now = datetime.now(UTC).replace(tzinfo=None)
-    contests = db.session.scalars(select(Competition)).all()
+    everything = db.session.scalars(select(Competition)).all()
+    # demo.exams adds a drill with a written test and a province-wide quiz (tests/web/test_demo_exams.py).
+    assert len(everything) == 7
+    contests = [c for c in everything if not any(r.is_exam for r in c.rounds)]
     by_status = {c.status: c for c in contests}
     assert len(contests) == len(by_status) == 5
     assert set(by_status) == {"draft", "registration_open", "registration_closed", "scoring", "published"}
@@ -480,21 +491,28 @@ def test_demo_has_competitions_in_every_state(runner, ctx, logins_file):
     transitions = db.session.scalars(
         select(AuditLog).where(AuditLog.action == "competition.transition")
     ).all()
-    assert len(transitions) == 0 + 1 + 2 + 3 + 4  # draft 0, open 1, closed 2, scoring 3, published 4
+    # draft 0, open 1, closed 2, scoring 3, published 4; the drill with a written test 2, the quiz 1
+    assert len(transitions) == 0 + 1 + 2 + 3 + 4 + 2 + 1
     assert all(t.at < now for t in transitions)
-    assert db.session.scalar(select(func.count()).where(AuditLog.action == "competition.draw")) == 3
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "competition.draw")) == 4
     assert db.session.scalar(select(func.count()).where(AuditLog.action == "entry.register")) == sum(
-        len(entries(c)) for c in contests
+        len(entries(c)) for c in everything
     )
 
     # The three DHUT demo accounts: the young teacher may still register for the open contest, the senior
     # one is refused by age, the admin and logistics person is in the provincial drill.
     dhut = by_status["scoring"].university_id
+    listed = logins(result.output)  # every staff member has an account: those of the log-ins table
+    [sitter] = [line.split()[0] for line in result.output.splitlines() if "(笔试演示" in line]
     accounts = {
         member.category + ("-young" if member.birth_date.year >= 1990 else ""): member
-        for member in db.session.scalars(
-            select(Staff).join(RoleGrant, RoleGrant.staff_id == Staff.id).where(Staff.university_id == dhut)
+        for member, username in db.session.execute(
+            select(Staff, User.username)
+            .join(RoleGrant, RoleGrant.staff_id == Staff.id)
+            .join(User, RoleGrant.user_id == User.id)
+            .where(Staff.university_id == dhut)
         )
+        if username in listed and username != sitter
     }
     young, senior, office = (
         accounts["teaching_research-young"],
