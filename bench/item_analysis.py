@@ -10,14 +10,14 @@ true/false) and whose paper draws ``--paper`` of them (the same shares; multiple
 is then written in bulk (Core inserts into ``exam_attempt``, 5,000 rows a statement) as ``services.exams``
 leaves a submitted one: a paper drawn by ``domain.exam.draw_paper`` from a seed of its own, answers (original
 option indexes by question id) from a level per entrant and a difficulty per question, and the score and the
-questions answered exactly right from ``domain.exam.mark_attempt``. One account owns every attempt: item
-analysis never reads it.
+questions answered exactly right from ``domain.exam.mark_attempt``, and the outcome packed as marking packs
+it. One account owns every attempt: item analysis never reads it.
 
 Then ``services.exam_analysis.item_analysis_for(round_)`` (the organizer's 试题分析 page and
 ``GET /rounds/{id}/item_analysis``), the round read by its key in a fresh session each run as a request would:
 the median of ``--runs`` runs after one warm-up (bar: 1 s), and where the time of one run goes: fetching the
-four columns as text, decoding their JSON, building the outcomes, and the counting of
-``domain.item_analysis`` (``--profile`` adds cProfile's top functions of one run).
+scores and packed outcomes, and the counting of ``domain.item_packed`` with numpy (``--profile`` adds
+cProfile's top functions of one run).
 """
 
 from __future__ import annotations
@@ -149,6 +149,7 @@ def build(
     from werkzeug.security import generate_password_hash
 
     from competition.domain import exam
+    from competition.domain.item_packed import pack_outcome
     from competition.enums import CompetitionStatus, Role
     from competition.extensions import db
     from competition.models import Department, ExamAttempt, Question, RoleGrant, University, User
@@ -199,12 +200,15 @@ def build(
         started = now - timedelta(hours=rng.uniform(1, 70))
         used = timedelta(minutes=rng.uniform(8, 29))
         right = [qid for qid in answers if frozenset(answers[qid]) == keys[qid].correct]
+        outcome = pack_outcome(
+            (p.question_id, frozenset(answers.get(p.question_id, ())), p.question_id in right) for p in drawn
+        )
         rows.append(
             {"round_id": round_.id, "entry_id": entry_id, "user_id": organizer.id, "number": 1, "seed": seed_}
             | {"paper": exam.paper_to_data(drawn), "answers": {str(q): c for q, c in answers.items()}}
             | {"started_at": started, "deadline": started + timedelta(minutes=30), "saved_at": started + used}
             | {"submitted_at": started + used, "status": "submitted", "closed_by": "submit", "right": right}
-            | {"score": marked.total, "max_score": rule.maximum}
+            | {"score": marked.total, "max_score": rule.maximum, "outcome": outcome}
         )
     for start in range(0, len(rows), CHUNK):
         db.session.execute(insert(ExamAttempt), rows[start : start + CHUNK])
@@ -244,59 +248,26 @@ def time_analysis(quiz: Quiz, runs: int, warmup: int = 1) -> list[float]:
 
 
 def breakdown(quiz: Quiz) -> dict[str, float]:
-    """Milliseconds of the parts of one run, each measured apart: the service's query of four columns fetched
-    as text (no JSON decoding), ``json.loads`` of that text keeping every value (as the service keeps its
-    outcomes) and the same with Python's cyclic garbage collector paused, the counting of
-    ``domain.item_analysis`` over the outcomes, and the whole service with the collector paused."""
-    import gc
-    import json
+    """Milliseconds of the parts of one run, each measured apart: the service's query of the scores and the
+    packed outcomes, and the counting of ``domain.item_packed`` over them."""
+    from sqlalchemy import select
 
-    from sqlalchemy import Text, cast, select
-
-    from competition.domain.item_analysis import item_analysis
+    from competition.domain.item_packed import packed_item_analysis
     from competition.extensions import db
-    from competition.models import ExamAttempt, Question, Round
+    from competition.models import Question, Round
     from competition.services.exam_analysis import first_attempt_outcomes
 
-    def timed(function, *, paused: bool = False) -> tuple[float, object]:
+    def timed(function) -> tuple[float, object]:
         db.session.remove()
-        if paused:
-            gc.disable()
-        try:
-            started = time.perf_counter()
-            value = function()
-            return (time.perf_counter() - started) * 1000, value
-        finally:
-            gc.enable()
+        started = time.perf_counter()
+        value = function()
+        return (time.perf_counter() - started) * 1000, value
 
-    def fetch():  # the service's query, its three JSON columns as text
-        columns = (cast(c, Text) for c in (ExamAttempt.paper, ExamAttempt.answers, ExamAttempt.right))
-        query = select(ExamAttempt.score, *columns).where(ExamAttempt.round_id == quiz.round_id)
-        query = query.where(ExamAttempt.number == 1, ExamAttempt.status == "submitted")
-        return db.session.execute(query.order_by(ExamAttempt.id)).all()
-
-    fetched, raw = timed(fetch)
-
-    def decode():
-        return [
-            (json.loads(paper), json.loads(answers), json.loads(right)) for _s, paper, answers, right in raw
-        ]
-
-    decoded = timed(decode)[0]
-    decoded_paused = timed(decode, paused=True)[0]
-    outcomes = first_attempt_outcomes(db.session.get(Round, quiz.round_id))
+    fetched, outcomes = timed(lambda: first_attempt_outcomes(db.session.get(Round, quiz.round_id)))
     ids = list(db.session.scalars(select(Question.id).where(Question.round_id == quiz.round_id)))
-    counted = timed(lambda: item_analysis(outcomes, ids))[0]
-    outcomes.clear()
-    paused = timed(lambda: analyse(quiz), paused=True)[0]
+    counted = timed(lambda: packed_item_analysis(outcomes, ids))[0]
     db.session.remove()
-    return {
-        "fetch as text": fetched,
-        "json.loads keeping the values": decoded,
-        "the same with the GC paused": decoded_paused,
-        "counting (domain)": counted,
-        "the whole service with the GC paused": paused,
-    }
+    return {"fetching scores and packed outcomes": fetched, "counting (domain, numpy)": counted}
 
 
 @dataclass

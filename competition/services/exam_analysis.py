@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..domain.item_analysis import AttemptOutcome, ItemStats, item_analysis
+from ..domain.item_analysis import ItemStats
+from ..domain.item_packed import pack_outcome, packed_item_analysis
 from ..enums import AttemptStatus
 from ..extensions import db
 from ..models import ExamAttempt, Question, Round
@@ -29,31 +31,39 @@ class ItemRow:
         ]
 
 
-def first_attempt_outcomes(round_: Round) -> list[AttemptOutcome]:
-    """Each entrant's first attempt once marked, in attempt order, as item analysis reads it: one query of
-    four columns (the paper, the answers, what was right, the score), no ORM objects."""
+def first_attempt_outcomes(round_: Round) -> list[tuple[Decimal, bytes]]:
+    """(score, packed outcome) of each entrant's first marked attempt, in attempt order: one query of two
+    columns, no ORM objects and no JSON to decode (an attempt marked before outcomes were packed is packed
+    here from its paper and answers)."""
     rows = db.session.execute(
-        select(ExamAttempt.score, ExamAttempt.paper, ExamAttempt.answers, ExamAttempt.right)
+        select(ExamAttempt.score, ExamAttempt.outcome, ExamAttempt.id)
         .where(
             ExamAttempt.round_id == round_.id,
             ExamAttempt.number == 1,
             ExamAttempt.status == AttemptStatus.SUBMITTED,
         )
         .order_by(ExamAttempt.id)
-    )
-    outcomes = []
-    for score, paper, answers, right in rows:
-        answers = answers or {}
-        outcomes.append(
-            AttemptOutcome(
-                score=score,
-                seen=[item[0] for item in paper],
-                answered=[int(qid) for qid, chosen in answers.items() if chosen],
-                right=right or (),
-                choices=[(int(qid), option) for qid, chosen in answers.items() for option in chosen],
-            )
+    ).all()
+    unpacked = [attempt_id for _score, outcome, attempt_id in rows if outcome is None]
+    packed = _pack_old(unpacked) if unpacked else {}
+    return [
+        (score, outcome if outcome is not None else packed[attempt_id]) for score, outcome, attempt_id in rows
+    ]
+
+
+def _pack_old(attempt_ids: list[int]) -> dict[int, bytes]:
+    rows = db.session.execute(
+        select(ExamAttempt.id, ExamAttempt.paper, ExamAttempt.answers, ExamAttempt.right).where(
+            ExamAttempt.id.in_(attempt_ids)
         )
-    return outcomes
+    )
+    packed = {}
+    for attempt_id, paper, answers, right in rows:
+        answers, right = answers or {}, set(right or ())
+        packed[attempt_id] = pack_outcome(
+            (item[0], frozenset(answers.get(str(item[0]), ())), item[0] in right) for item in paper
+        )
+    return packed
 
 
 def item_analysis_for(round_: Round) -> list[ItemRow]:
@@ -63,7 +73,7 @@ def item_analysis_for(round_: Round) -> list[ItemRow]:
         db.session.scalars(select(Question).where(Question.round_id == round_.id).order_by(Question.position))
     )
     outcomes = first_attempt_outcomes(round_)
-    stats = {s.question_id: s for s in item_analysis(outcomes, [q.id for q in questions])}
+    stats = {s.question_id: s for s in packed_item_analysis(outcomes, [q.id for q in questions])}
     return [ItemRow(q, stats[q.id]) for q in questions if q.id in stats]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..database import is_db_int
 from ..domain import exam
+from ..domain.item_packed import pack_outcome
 from ..enums import AttemptStatus, CompetitionStatus, EntryStatus, QuestionType
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -250,17 +251,19 @@ def mark(
 ) -> ExamAttempt:
     """Mark what is saved and close the attempt (at the deadline with no client, or on 交卷)."""
     round_ = attempt.round
-    keys, right = [], []
+    keys, right, outcome = [], [], []
     answers = {int(qid): frozenset(chosen) for qid, chosen in (attempt.answers or {}).items()}
     for _placed, question in paper_questions(attempt, bank):
         correct = frozenset(question.answer)
         keys.append(exam.AnswerKey(question.id, question.type, correct))
-        if answers.get(question.id) == correct:
+        chosen = answers.get(question.id, frozenset())
+        if chosen == correct:
             right.append(question.id)
+        outcome.append((question.id, chosen, chosen == correct))
     marked = exam.mark_attempt(
         keys, answers, round_.paper_rule, round_.exam_multiple_partial, round_.competition.decimals
     )
-    attempt.score, attempt.right = marked.total, right
+    attempt.score, attempt.right, attempt.outcome = marked.total, right, pack_outcome(outcome)
     attempt.status, attempt.closed_by = AttemptStatus.SUBMITTED, closed_by
     attempt.submitted_at = min(now, attempt.deadline)
     db.session.flush()
