@@ -19,7 +19,7 @@ from ..permissions import (
     visible_competition,
     visible_entry,
 )
-from ..services import competitions, draw, entries, registration
+from ..services import bulk_approval, competitions, draw, entries, registration
 from . import bp
 from .common import json_body
 from .serialise import competition_dict, entry_dict, page_dict
@@ -184,7 +184,7 @@ def approve_entries(competition_id: int):
     ids = entries.entry_ids_of(json_body().get("entry_ids"))
     selected = entries.entries_by_ids(competition=competition, user=current_user, ids=ids)
     require(all(can_decide(current_user, e) for e in selected), _("You may not decide on these entries."))
-    check = registration.approve_many(competition=competition, entries=selected, by=current_user)
+    check = bulk_approval.approve_many(competition=competition, entries=selected, by=current_user)
     quota = [
         {
             "university": university.code,

@@ -24,7 +24,7 @@ from ..permissions import (
     visible_competition,
     visible_entry,
 )
-from ..services import draw, entries, registration
+from ..services import bulk_approval, draw, entries, registration
 from . import bp
 
 
@@ -170,7 +170,7 @@ def approve_entry(competition_id: int, entry_id: int):
 @login_required
 def bulk_approve(competition_id: int):
     """Approve the ticked entries at once: first a page that states the count and the places left, then,
-    confirmed, all of them or none (``registration.approve_many``)."""
+    confirmed, all of them or none (``bulk_approval.approve_many``)."""
     competition = _entries_competition(competition_id)
     back = _back(competition)
     ids = entries.entry_ids_of(request.form.getlist("entry_id"))
@@ -180,7 +180,7 @@ def bulk_approve(competition_id: int):
     selected = entries.entries_by_ids(competition=competition, user=current_user, ids=ids)
     require(all(can_decide(current_user, e) for e in selected), _("You may not decide on these entries."))
     if request.form.get("confirm") != "yes":
-        check = registration.check_selection(competition=competition, entries=selected)
+        check = bulk_approval.check_selection(competition=competition, entries=selected)
         return render_template(
             "competitions/bulk_approve.html",
             competition=competition,
@@ -189,7 +189,7 @@ def bulk_approve(competition_id: int):
             quota_words=quota_words,
         )
     try:
-        check = registration.approve_many(competition=competition, entries=selected, by=current_user)
+        check = bulk_approval.approve_many(competition=competition, entries=selected, by=current_user)
     except ServiceError as error:
         flash_refusal(error_text(error))
         return redirect(back)

@@ -23,9 +23,9 @@ RIGHT = {"single": {"对的"}, "multiple": {"甲", "丙"}, "true_false": {"正�
 
 
 @pytest.fixture
-def test_round(app, world, make):
+def open_round(app, world, make):
     """An exam (2 single × 2, 1 multiple × 3, 2 true/false × 1: max 9, 30 minutes) open since yesterday,
-    with 李老师 (zju_staff) and 王会计 (zju_staff2) approved; ``test_round(**settings)`` builds it."""
+    with 李老师 (zju_staff) and 王会计 (zju_staff2) approved; ``open_round(**settings)`` builds it."""
     make.user("zju_staff2", Role.STAFF, world["zju"], staff=staff("00124"))
 
     def build(questions=None, **settings):
@@ -61,8 +61,8 @@ def page_config(html: str) -> dict:
     return json.loads(found[1])
 
 
-def test_the_start_page_states_the_rules_and_the_window(client, test_round):
-    round_id = test_round(minutes=30, multiple_partial=0.5, attempts=2)
+def test_the_start_page_states_the_rules_and_the_window(client, open_round):
+    round_id = open_round(minutes=30, multiple_partial=0.5, attempts=2)
     login_as(client, "zju_staff")
     html = client.get(f"/exams/{round_id}/").get_data(as_text=True)
     assert 'data-state="open"' in html
@@ -75,8 +75,8 @@ def test_the_start_page_states_the_rules_and_the_window(client, test_round):
     assert 'data-testid="start"' in html and 'data-testid="resume"' not in html
 
 
-def test_someone_without_an_approved_entry_gets_403(client, test_round, make, world):
-    round_id = test_round()
+def test_someone_without_an_approved_entry_gets_403(client, open_round, make, world):
+    round_id = open_round()
     make.user("hzu_staff", Role.STAFF, world["hzu"], staff=staff("H001"))
     login_as(client, "hzu_staff")
     assert client.get(f"/exams/{round_id}/").status_code == 403
@@ -85,14 +85,14 @@ def test_someone_without_an_approved_entry_gets_403(client, test_round, make, wo
     assert db.session.scalar(select(func.count()).select_from(ExamAttempt)) == 0
 
 
-def test_a_round_that_is_no_test_is_404(client, test_round):
-    round_id = test_round()
+def test_a_round_that_is_no_test_is_404(client, open_round):
+    round_id = open_round()
     login_as(client, "zju_staff")
     assert client.get(f"/exams/{round_id + 999}/").status_code == 404
 
 
-def test_starting_twice_resumes_the_same_attempt(client, test_round):
-    round_id = test_round()
+def test_starting_twice_resumes_the_same_attempt(client, open_round):
+    round_id = open_round()
     login_as(client, "zju_staff")
     first = start(client, round_id)
     second = start(client, round_id)
@@ -102,8 +102,8 @@ def test_starting_twice_resumes_the_same_attempt(client, test_round):
     assert 'data-testid="resume"' in html and 'data-testid="start"' not in html
 
 
-def test_another_persons_attempt_is_404(client, app, test_round):
-    round_id = test_round()
+def test_another_persons_attempt_is_404(client, app, open_round):
+    round_id = open_round()
     other = app.test_client()
     login_as(other, "zju_staff2")
     theirs = start(other, round_id)
@@ -114,10 +114,10 @@ def test_another_persons_attempt_is_404(client, app, test_round):
     assert client.post(f"/exams/attempts/{theirs}", data={"csrf_token": token}).status_code == 404
 
 
-def test_the_sitting_page_never_reveals_the_answer(client, test_round):
+def test_the_sitting_page_never_reveals_the_answer(client, open_round):
     questions = bank_questions(singles=2, multiples=1, true_false=2)
     questions[0]["options"] = ["唯一正确的选项", "第二个", "第三个", "第四个"]
-    round_id = test_round(questions=questions)
+    round_id = open_round(questions=questions)
     login_as(client, "zju_staff")
     attempt_id = start(client, round_id)
     html = client.get(f"/exams/attempts/{attempt_id}").get_data(as_text=True)
@@ -133,8 +133,8 @@ def test_the_sitting_page_never_reveals_the_answer(client, test_round):
     assert set(config) == {"attempt", "user", "csrf", "seconds_left", "decimals", "saved", "urls", "words"}
 
 
-def test_the_form_saves_then_hands_in_without_javascript(client, test_round):
-    round_id = test_round()
+def test_the_form_saves_then_hands_in_without_javascript(client, open_round):
+    round_id = open_round()
     login_as(client, "zju_staff")
     attempt_id = start(client, round_id)
     token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
@@ -164,8 +164,8 @@ def test_the_form_saves_then_hands_in_without_javascript(client, test_round):
     assert again.status_code == 302 and again.headers["Location"].endswith("/receipt")
 
 
-def test_after_the_deadline_the_form_hands_in_what_was_saved(client, test_round, monkeypatch):
-    round_id = test_round(minutes=10)
+def test_after_the_deadline_the_form_hands_in_what_was_saved(client, open_round, monkeypatch):
+    round_id = open_round(minutes=10)
     login_as(client, "zju_staff")
     attempt_id = start(client, round_id)
     token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
@@ -181,8 +181,8 @@ def test_after_the_deadline_the_form_hands_in_what_was_saved(client, test_round,
     assert 'data-testid="time-up"' in receipt
 
 
-def test_a_test_not_yet_open_cannot_be_started(client, test_round):
-    round_id = test_round(opens=1, closes=2)
+def test_a_test_not_yet_open_cannot_be_started(client, open_round):
+    round_id = open_round(opens=1, closes=2)
     login_as(client, "zju_staff")
     html = client.get(f"/exams/{round_id}/").get_data(as_text=True)
     assert 'data-state="not_yet"' in html and 'data-testid="not-yet"' in html
@@ -193,8 +193,8 @@ def test_a_test_not_yet_open_cannot_be_started(client, test_round):
     assert db.session.scalar(select(func.count()).select_from(ExamAttempt)) == 0
 
 
-def test_the_entry_page_and_home_lead_to_the_test(client, test_round):
-    round_id = test_round()
+def test_the_entry_page_and_home_lead_to_the_test(client, open_round):
+    round_id = open_round()
     login_as(client, "zju_staff")
     entry_id = db.session.scalar(select(Entry.id).where(Entry.staff_id == staff("00123").id))
     link = f'href="/exams/{round_id}/" data-testid="exam-start"'
@@ -206,8 +206,8 @@ def test_the_entry_page_and_home_lead_to_the_test(client, test_round):
     assert resume in client.get(f"/my/entries/{entry_id}").get_data(as_text=True)
 
 
-def test_the_receipt_shows_the_answers_only_after_the_window_closes(client, test_round, monkeypatch):
-    round_id = test_round(show_answers=True)
+def test_the_receipt_shows_the_answers_only_after_the_window_closes(client, open_round, monkeypatch):
+    round_id = open_round(show_answers=True)
     login_as(client, "zju_staff")
     attempt_id = start(client, round_id)
     token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
