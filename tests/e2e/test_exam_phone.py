@@ -217,9 +217,10 @@ def test_an_answer_the_server_never_confirmed_survives_a_reload(new_context, liv
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.type), d.accept()))
     log_in(page, live_server, STAFF)
+    page.route("**/answers", lambda route: route.abort())  # before the paper opens: no save gets through
     page.goto(f"{live_server}/exams/{sitting['round']}/")
     page.get_by_test_id("start").click()
-    page.route("**/answers", lambda route: route.abort())
+    expect(page).to_have_url(re.compile(r"/exams/attempts/\d+"))
     kept = answer(page, 1)
     expect(page.get_by_test_id("state-1")).to_have_attribute("data-status", "local")
     expect(page.get_by_test_id("banner")).to_be_visible()
