@@ -22,7 +22,19 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_hooks(app)
     _register_cli(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, the client's address, scheme and host are taken from their
+    X-Forwarded-* headers, so that rate limits count real clients rather than the proxy. With 0 (the
+    default) no such header is believed: any client can send one."""
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -19,6 +19,27 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _count(name: str, default: int | None) -> int | None:
+    """A whole number of at least 0 from the environment (``default`` when unset or empty)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number (0 or more), not {value!r}.")
+    return int(value)
+
+
+def _engine_options() -> dict:
+    """Connection pool per process: ``DATABASE_POOL_SIZE`` and ``DATABASE_MAX_OVERFLOW`` when set (README,
+    "Production": a sync worker uses one connection at a time), else SQLAlchemy's 5 + 10."""
+    options: dict = {"pool_pre_ping": True}
+    for name, option in (("DATABASE_POOL_SIZE", "pool_size"), ("DATABASE_MAX_OVERFLOW", "max_overflow")):
+        value = _count(name, None)
+        if value is not None:
+            options[option] = value
+    return options
+
+
 def _secret_key(instance: Path, production: bool) -> str:
     """SECRET_KEY from the environment, else from ``instance/secret_key``, generated there on first run.
 
@@ -61,9 +82,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "APP_ENV": env,
         "INSTANCE_PATH": str(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(),
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Several deployments (or test runs) sharing one Redis keep their counters apart.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
+        # Reverse proxies in front of the app whose X-Forwarded-For/Proto/Host are believed (0: none).
+        "TRUSTED_PROXIES": _count("TRUSTED_PROXIES", 0),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # The Chinese font embedded in certificates (empty: the first known system font).
