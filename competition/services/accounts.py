@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import is_db_int
@@ -19,12 +18,14 @@ from ..models import RoleGrant, Staff, University, User
 from ..models._base import utcnow
 from ..pagination import Page, PageRequest, fetch_page
 from ..permissions import can_grant, scope_users
-from . import audit
+from . import account_batches, audit
+from .account_batches import IssuedPassword
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8
-# Initial passwords are random (about 71 bits), so a cheaper hash is safe for them and makes 3,000 accounts
-# take seconds, not minutes. A password the user chooses always gets the full-cost default hash.
+# A reset's initial password is random (about 71 bits), so a cheaper hash is safe for it (those of a whole
+# roster are longer and cheaper still: ``account_batches``). A password the user chooses always gets the
+# full-cost default hash.
 INITIAL_PASSWORD_METHOD = "pbkdf2:sha256:2000"  # noqa: S105 (a hash method, not a password)
 _PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
 # Compared against when the username does not exist, so that both cases take about as long.
@@ -36,15 +37,6 @@ class RoleSpec:
     role: str
     university: str | None = None  # university code
     staff_no: str | None = None
-
-
-@dataclass(frozen=True)
-class IssuedPassword:
-    username: str
-    display_name: str
-    staff_no: str
-    department: str
-    password: str
 
 
 def generate_password(length: int = 12) -> str:
@@ -186,51 +178,9 @@ def change_password(*, user: User, current: str, new: str) -> None:
 
 
 def create_staff_accounts(*, university: University, by: User) -> list[IssuedPassword]:
-    """Give every active staff member of ``university`` without an account one, with a random password.
-
-    Username = university code + 工号 (e.g. ``ZJU00123``); the passwords are returned once, for the admin to
-    hand out, and only their hashes are kept; the user must change it at first log-in. Who may: those who
-    manage the university (the view loads it through ``permissions.managed_university_or_404``).
-    """
-    have_account = select(RoleGrant.staff_id).where(RoleGrant.staff_id.is_not(None))
-    rows = (
-        db.session.execute(
-            select(Staff)
-            .options(joinedload(Staff.department))
-            .where(
-                Staff.university_id == university.id, Staff.active.is_(True), Staff.id.not_in(have_account)
-            )
-            .order_by(Staff.staff_no)
-        )
-        .scalars()
-        .all()
-    )
-    taken = set(db.session.scalars(select(User.username).where(User.username.like(f"{university.code}%"))))
-    issued = []
-    for staff in rows:
-        username = f"{university.code}{staff.staff_no}"
-        if username in taken:
-            continue
-        password = generate_password()
-        user = User(
-            username=username,
-            display_name=staff.name,
-            must_change_password=True,
-            password_hash=generate_password_hash(password, method=INITIAL_PASSWORD_METHOD),
-            roles=[RoleGrant(role=Role.STAFF, university_id=university.id, staff_id=staff.id)],
-        )
-        db.session.add(user)
-        issued.append(IssuedPassword(username, staff.name, staff.staff_no, staff.department.name, password))
-    db.session.flush()
-    audit.record(
-        "user.bulk_create_staff",
-        by=by,
-        object_type="university",
-        object_id=university.code,
-        university_id=university.id,
-        count=len(issued),
-    )
-    return issued
+    """Every active staff member of ``university`` without an account gets one, in one step; the roster page
+    goes in steps to show its progress (``account_batches``, which says how and who may)."""
+    return account_batches.create_staff_accounts(university=university, by=by).issued
 
 
 def _require_every_role_in_reach(user: User, by: User) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..downloads import xlsx_response
 from ..enums import ImportMode, PostCategory
-from ..errors import ValidationFailed
+from ..errors import ServiceError, ValidationFailed
 from ..pagination import page_request
 from ..permissions import (
     admin_university_ids,
@@ -20,7 +20,7 @@ from ..permissions import (
     require,
     visible_universities,
 )
-from ..services import accounts, excel, roster, staff, uploads
+from ..services import account_batches, accounts, excel, roster, staff, uploads
 from . import bp
 from .forms import ConfirmForm
 from .import_forms import ConfirmImportForm, ImportForm
@@ -218,7 +218,8 @@ def _category_zh(category: str) -> str:
 @bp.post("/<code>/accounts")
 @login_required
 def create_accounts(code: str):
-    """Accounts for every active staff member without one; the passwords are in this download only."""
+    """Accounts for every active staff member without one, in one go (the page without JavaScript); the
+    passwords are in this download only. With JavaScript the page goes in steps (``create_accounts_step``)."""
     university = managed_university_or_404(code, current_user)
     if not ConfirmForm().validate_on_submit():
         raise ValidationFailed(_("The form has expired. Reload the page and try again."))
@@ -226,16 +227,55 @@ def create_accounts(code: str):
     if not issued:
         flash(_("Every active staff member already has an account."), "info")
         return redirect(url_for("staff.list_staff", code=code))
-    frame = pd.DataFrame(
-        [
-            {
-                "工号": i.staff_no,
-                "姓名": i.display_name,
-                "部门": i.department,
-                "用户名": i.username,
-                "初始密码": i.password,
-            }
-            for i in issued
-        ]
+    return _password_sheet(code, issued)
+
+
+@bp.post("/<code>/accounts/step")
+@login_required
+def create_accounts_step(code: str):
+    """One step of the batch: the next staff after the cursor ``after`` (at most ``size``, default and at most
+    ``account_batches.STEP``), as JSON with their passwords, the next cursor and how many are left."""
+    university = managed_university_or_404(code, current_user)
+    if not ConfirmForm().validate_on_submit():
+        raise ValidationFailed(_("The form has expired. Reload the page and try again."))
+    after = request.form.get("after") or None
+    size = request.form.get("size", "")
+    if (after and len(after) > 32) or (
+        size and not (size.isdigit() and 1 <= int(size) <= account_batches.STEP)
+    ):
+        raise ServiceError(_("The request could not be understood."))
+    step = account_batches.create_staff_accounts(
+        university=university, by=current_user, after=after, limit=int(size or account_batches.STEP)
     )
-    return xlsx_response(excel.to_xlsx({"账号": frame}), f"accounts-{code}-{date.today():%Y%m%d}.xlsx")
+    return jsonify(
+        {
+            "accounts": [{"username": i.username, "password": i.password} for i in step.issued],
+            "skipped": step.skipped,
+            "after": step.after,
+            "remaining": step.remaining,
+            "done": step.done,
+        }
+    )
+
+
+@bp.post("/<code>/accounts/sheet")
+@login_required
+def accounts_sheet(code: str):
+    """The password sheet of the accounts a stepped batch created: the page sends back what the steps gave
+    it, ``{"accounts": [{"username", "password"}]}`` (the server keeps no password); CSRF in the header."""
+    university = managed_university_or_404(code, current_user)
+    body = request.get_json(silent=True)
+    items = body.get("accounts") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not all(
+        isinstance(i, dict) and isinstance(i.get("username"), str) and isinstance(i.get("password"), str)
+        for i in items
+    ):
+        raise ServiceError(_("The request could not be understood."))
+    issued = account_batches.sheet_rows(university, {i["username"]: i["password"] for i in items})
+    return _password_sheet(code, issued)
+
+
+def _password_sheet(code: str, issued) -> Response:
+    return xlsx_response(
+        account_batches.password_sheet(issued), f"accounts-{code}-{date.today():%Y%m%d}.xlsx"
+    )

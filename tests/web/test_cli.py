@@ -15,6 +15,7 @@ from competition.demo.data import UNIVERSITIES
 from competition.demo.people import _staff_rows
 from competition.extensions import db
 from competition.models import AuditLog, Department, RoleGrant, Staff, University, User
+from competition.services import account_batches
 from competition.services.accounts import INITIAL_PASSWORD_METHOD, authenticate
 from tests.builders import api_login_as
 
@@ -244,8 +245,9 @@ def test_demo_loads_a_province(app, runner, ctx, logins_file):
     assert ("teaching_research", True, False) in kinds and ("teaching_research", False, True) in kinds
 
     users = db.session.scalars(select(User)).all()
-    assert all(u.password_hash.startswith(INITIAL_PASSWORD_METHOD + "$") for u in users)
     opened = [u for u in users if u.username not in passwords]  # staff accounts opened in bulk
+    assert all(u.password_hash.startswith(account_batches.HASH_METHOD + "$") for u in opened)
+    assert all(u.password_hash.startswith(INITIAL_PASSWORD_METHOD + "$") for u in users if u not in opened)
     assert all([g.role for g in u.roles] == ["staff"] for u in opened)
     users = [u for u in users if u.username in passwords]
     # three outside experts, one award winner, one for the written test
