@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import format_date, format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,8 +34,10 @@ def pct(value) -> str:
 
 
 def count(value: int) -> str:
-    """A count with thousands separators, in both languages: 147047 → 147,047."""
-    return format_number(value)
+    """A count with thousands separators, in both languages: 147047 → 147,047. Chinese and English group
+    digits alike, so Python does it for whole numbers: Babel took 25-40 µs a number, and a dashboard shows
+    hundreds (about 20 ms of the provincial page)."""
+    return f"{value:,}" if isinstance(value, int) else format_number(value)
 
 
 def _listed(items: list[str]) -> str:
@@ -49,7 +51,11 @@ def symbol(status: str) -> str:
 
 
 def status_words(status: str) -> str:
-    return str(STATUS[status][1])
+    """The words of a status, translated once per request (a dashboard asks for them on every row)."""
+    words = g.get("coverage_status_words")
+    if words is None:
+        words = g.coverage_status_words = {key: str(text) for key, (_symbol, text) in STATUS.items()}
+    return words[status]
 
 
 def _legend(report: Report) -> dict[str, str]:
