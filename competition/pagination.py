@@ -1,12 +1,13 @@
-"""Page parameters of list endpoints: ``page`` from 1, ``per_page`` default 50, at most 500; and the page
-numbers a pager shows (``page_links``; the macro ``pager`` in ``templates/_macros.html`` draws them)."""
+"""Page parameters of list endpoints: ``page`` from 1, ``per_page`` default 50, at most 500; one page of rows
+with their count (``fetch_page``, which may stop counting at a limit); and the page numbers a pager shows
+(``page_links``; the macro ``pager`` in ``templates/_macros.html`` draws them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from .errors import ServiceError
 
@@ -55,6 +56,9 @@ class Page:
     total: int
     page: int
     per_page: int
+    # The count stopped at a limit (``fetch_page(count_limit=...)``): there are more than ``total`` rows, and
+    # the pages reach only the first ``total`` of them.
+    more: bool = False
 
     @property
     def pages(self) -> int:
@@ -73,15 +77,51 @@ def within(page: PageRequest, total: int) -> PageRequest:
     return page if page.page <= last else PageRequest(last, page.per_page)
 
 
-def fetch_page(stmt, page: PageRequest | None, *, clamp: bool = False) -> Page:
-    """Run ``stmt`` for one page of rows, with the total count of all of them; ``clamp`` moves a page beyond
-    the last one back to the last (``within``)."""
+def count_rows(stmt, *, at_most: int | None = None) -> int:
+    """How many rows ``stmt`` gives, counting at most ``at_most + 1`` of them (``at_most + 1``: "more").
+
+    The count runs over ``stmt`` without its ORDER BY, selecting a constant rather than the rows' columns
+    (SQLite would build every column of every row it counts); the LIMIT inside lets it stop early, so a count
+    over a year of rows costs what ``at_most`` rows cost.
+    """
     from .extensions import db
 
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    if clamp and page is not None:
-        page = within(page, total)
-    return page_of(list(db.session.scalars(paginate(stmt, page))), total, page)
+    inner = stmt.order_by(None)
+    # Over a constant, DISTINCT or GROUP BY would count otherwise (no public accessor for them in SQLAlchemy)
+    if not (inner._distinct or inner._group_by_clauses):
+        inner = inner.with_only_columns(literal_column("1"), maintain_column_froms=True)
+    if at_most is not None:
+        inner = inner.limit(at_most + 1)
+    return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+
+
+def fetch_page(
+    stmt, page: PageRequest | None, *, clamp: bool = False, count_limit: int | None = None
+) -> Page:
+    """Run ``stmt`` for one page of rows, with the total count of all of them; ``clamp`` moves a page beyond
+    the last one back to the last (``within``).
+
+    ``count_limit`` bounds the count (``count_rows``) and so the pages: past it the page says ``more``, its
+    ``total`` is the limit, the pages hold the first ``count_limit`` rows and a page asked for beyond them
+    shows the last one. A first page that is not full needs no count at all: its rows are all there are.
+    """
+    from .extensions import db
+
+    items = None
+    if page is not None and page.page == 1:
+        items = list(db.session.scalars(paginate(stmt, page)))
+        if len(items) < page.per_page:
+            return page_of(items, len(items), page)
+    total = count_rows(stmt, at_most=count_limit)
+    more = count_limit is not None and total > count_limit
+    total = count_limit if more else total
+    if page is not None and (clamp or more) and within(page, total) != page:
+        page, items = within(page, total), None
+    if items is None:
+        items = list(db.session.scalars(paginate(stmt, page)))
+    if more and page is not None:  # the last page within the limit ends at it
+        items = items[: max(0, total - page.offset)]
+    return replace(page_of(items, total, page), more=more)
 
 
 def page_links(current: int, pages: int, *, around: int = 2) -> list[int | None]:

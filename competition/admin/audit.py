@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from ..audit_words import COMMON_ACTIONS, OBJECT_KINDS, action_choices, label_of
 from ..clock import local_today
 from ..downloads import xlsx_response
-from ..pagination import page_request
+from ..pagination import PageRequest, count_rows, page_request
 from ..permissions import can_read_audit_log, require
 from ..services import audit, audit_export
 from ..services import audit_log as lines
@@ -54,7 +54,8 @@ def audit_log():
         "admin/audit.html",
         days=lines.by_day(found.items),
         total=found.total,
-        page=page,
+        more=found.more,  # the count stopped at ``total`` (the newest lines the pages reach)
+        page=PageRequest(found.page, found.per_page),
         filters=filters,
         choices=action_choices(),
         kinds=OBJECT_KINDS,
@@ -69,6 +70,7 @@ def audit_log():
 def export_audit_log():
     require(can_read_audit_log(current_user))
     filters = audit.read_filters(request.args)
-    total = audit.count_entries(user=current_user, filters=filters)
+    # Counted in full (the file says "20,000 of 370,000"): a few tens of ms beside the seconds of writing it.
+    total = count_rows(audit.audit_query(user=current_user, filters=filters))
     data = audit_export.export_workbook(user=current_user, filters=filters, total=total)
     return xlsx_response(data, f"{_('Audit log')}-{local_today().isoformat()}.xlsx")

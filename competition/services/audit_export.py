@@ -17,14 +17,15 @@ from ..clock import local_zone
 from ..extensions import db
 from ..models import AuditLog, User
 from .audit import AuditFilters, audit_query
-from .audit_log import describe
+from .audit_log import NEWEST, describe
 from .audit_objects import details_of
 from .audit_phrases import number
-from .excel import neutralise
+from .excel import OPTIONS, neutralise
 
-# The export holds at most this many lines (the newest); the page says so before it is downloaded. A year of a
-# province is some 370,000 lines; 20,000 (a busy month of approvals) take about 15 s to write.
-EXPORT_CAP = 20_000
+# The export holds at most this many lines (the newest), as many as the pages reach; the page says so before
+# it is downloaded. A year of a province is some 370,000 lines; 20,000 (a busy month of approvals) take about
+# 15 s to write.
+EXPORT_CAP = NEWEST
 _BATCH = 1_000
 
 
@@ -73,9 +74,7 @@ def export_workbook(*, user: User, filters: AuditFilters, total: int) -> bytes:
     """The filtered lines (the newest ``EXPORT_CAP`` of ``total``) as a workbook: time, who, the action and
     its object in words, the sentence, the university; the raw code, object and details for auditors."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer, {"constant_memory": True, "strings_to_urls": False, "strings_to_formulas": False}
-    )
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, **OPTIONS})
     heading = book.add_format({"bold": True, "bg_color": "#F0F2F5", "border": 1})
     when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     columns = [

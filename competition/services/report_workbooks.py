@@ -21,7 +21,7 @@ from ..enums import CompetitionLevel, PostCategory
 from ..extensions import db
 from ..models import Department, Staff, University
 from . import coverage
-from .excel import neutralise
+from .excel import OPTIONS, neutralise
 from .reports import CATEGORIES, Figure, Report
 
 CATEGORY_ZH = {
@@ -44,7 +44,7 @@ class Column:
 def _workbook(sheets: list[tuple[str, list[Column], list[tuple]]]) -> bytes:
     """One sheet per table: Chinese headings, numbers as numbers, rates as 0.0%, text neutralised."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **OPTIONS})  # text stays text, never a link
     heading = book.add_format({"bold": True, "bg_color": "#F0F2F5", "border": 1})
     formats = {
         "pct": book.add_format({"num_format": "0.0%"}),

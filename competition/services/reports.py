@@ -15,15 +15,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, select
 from sqlalchemy.orm import joinedload
 
 from ..clock import local_today
 from ..domain.coverage import rate
 from ..domain.pinyin_order import by_pinyin, pinyin_key
-from ..enums import CompetitionStatus, EntryStatus
+from ..enums import CompetitionStatus
 from ..extensions import db
-from ..models import Competition, Entry, OfflineParticipation, University
+from ..models import Competition, OfflineParticipation, University
 from . import coverage
 from .settings import Thresholds, thresholds
 
@@ -207,45 +207,25 @@ def _competition_event(competition: Competition, participants: int) -> Event:
 
 
 def province_competitions(*, year: int) -> list[Event]:
-    """Every competition of the year held (not a draft) with its approved entries from all universities."""
-    counts = (
-        select(Entry.competition_id, func.count().label("n"))
-        .where(Entry.status == EntryStatus.APPROVED)
-        .group_by(Entry.competition_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Competition, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.competition_id == Competition.id)
+    """Every competition of the year held (not a draft) with its approved entries from all universities (the
+    counts from ``coverage``'s cache: they change when entries are approved, not per request)."""
+    counts = coverage.participants_by_competition(year=year)
+    held = db.session.scalars(
+        select(Competition)
         .options(joinedload(Competition.university))
         .where(Competition.year == year, Competition.status != CompetitionStatus.DRAFT)
         .order_by(Competition.registration_opens, Competition.id)
     )
-    return [_competition_event(c, n) for c, n in rows]
+    return [_competition_event(c, counts.get(c.id, 0)) for c in held]
 
 
 def offline_events(*, year: int, university: University | None = None) -> list[Event]:
-    """Offline events of the year grouped by university and name: distinct participants and dates."""
-    op = OfflineParticipation
-    stmt = (
-        select(
-            University.name,
-            op.event,
-            func.count(distinct(op.staff_id)),
-            func.min(op.date),
-            func.max(op.date),
-            func.max(op.imported_at),
-        )
-        .join(University, University.id == op.university_id)
-        .where(op.year == year)
-        .group_by(University.id, University.name, op.event)
-        .order_by(func.min(op.date), op.event)
-    )
-    if university is not None:
-        stmt = stmt.where(op.university_id == university.id)
+    """Offline events of the year by university and name: distinct participants, dates and last import, in
+    order of their first date (from ``coverage``'s cache, like the coverage they count in)."""
+    rows = coverage.offline_events(year=year, universities=None if university is None else [university])
     return [
-        Event("offline", event, n, host, first=first, last=last, imported_at=at)
-        for host, event, n, first, last, at in db.session.execute(stmt)
+        Event("offline", event, n, host.name, first=first, last=last, imported_at=at)
+        for host, event, n, first, last, at in rows
     ]
 
 
