@@ -178,7 +178,8 @@ def _upsert(connection, scopes: set[int]) -> None:
             set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
         )
     )
-    if ALL not in scopes:  # locks nothing; at most waits for the global row's writer, which locks nothing else
+    # locks nothing; at most waits for the global row's writer, which locks nothing else
+    if ALL not in scopes:
         connection.execute(
             insert(table)
             .values(key=KEY, value={"token": token}, updated_at=now)
