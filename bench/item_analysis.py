@@ -120,8 +120,9 @@ def add_staff(universities: list, count: int) -> None:
     db.session.execute(insert(Staff), rows)
 
 
-def approve_everyone(competition, by) -> list[int]:
-    """An approved entry in the competition's first group for every staff member, in bulk; their ids."""
+def approve_everyone(competition, by, entrants: list[tuple[int, int]] | None = None) -> list[int]:
+    """An approved entry in the competition's first group for every staff member (or each of ``entrants``,
+    (staff id, university id) pairs), in bulk; their ids."""
     from sqlalchemy import insert, select
 
     from competition.extensions import db
@@ -129,7 +130,8 @@ def approve_everyone(competition, by) -> list[int]:
 
     now = datetime.now(UTC).replace(tzinfo=None)
     group = competition.groups[0].id
-    members = db.session.execute(select(Staff.id, Staff.university_id).order_by(Staff.staff_no)).all()
+    everyone = select(Staff.id, Staff.university_id).order_by(Staff.staff_no)
+    members = entrants if entrants is not None else db.session.execute(everyone).all()
     rows = [
         {"competition_id": competition.id, "group_id": group, "staff_id": staff, "university_id": university}
         | {"status": "approved", "created_by_id": by.id, "decided_at": now, "decided_by_id": by.id}
@@ -141,21 +143,14 @@ def approve_everyone(competition, by) -> list[int]:
     return list(db.session.scalars(select(Entry.id).where(Entry.competition_id == competition.id)))
 
 
-def build(
-    *, attempts: int = ATTEMPTS, questions: int = QUESTIONS, paper: int = PAPER, seed: int = 2026
-) -> Quiz:
-    """The quiz and its submitted attempts in the current app context's database (committed)."""
-    from sqlalchemy import insert, select
+def _own_people(attempts: int):
+    """The organizer, 20 universities and ``attempts`` staff of the quiz's own (when none are given)."""
     from werkzeug.security import generate_password_hash
 
-    from competition.domain import exam
-    from competition.domain.item_packed import pack_outcome
-    from competition.enums import CompetitionStatus, Role
+    from competition.enums import Role
     from competition.extensions import db
-    from competition.models import Department, ExamAttempt, Question, RoleGrant, University, User
-    from competition.services import competitions, exam_bank, exams
+    from competition.models import Department, RoleGrant, University, User
 
-    rng = random.Random(seed)
     digest = generate_password_hash("not-used", method="pbkdf2:sha256:2000")
     organizer = User(username="bench_organizer", display_name="基准测试组织者", password_hash=digest)
     organizer.roles = [RoleGrant(role=Role.ORGANIZER)]
@@ -168,12 +163,39 @@ def build(
         universities.append(university)
     db.session.flush()
     add_staff(universities, attempts)
+    return organizer
+
+
+def build(
+    *,
+    attempts: int = ATTEMPTS,
+    questions: int = QUESTIONS,
+    paper: int = PAPER,
+    seed: int = 2026,
+    organizer=None,
+    entrants: list[tuple[int, int]] | None = None,
+) -> Quiz:
+    """The quiz and its submitted attempts in the current app context's database (committed); among people who
+    exist already (``bench/generate.py``'s province) when given ``organizer`` and ``entrants`` ((staff id,
+    university id) pairs, one attempt each), else its own."""
+    from sqlalchemy import insert, select
+
+    from competition.domain import exam
+    from competition.domain.item_packed import pack_outcome
+    from competition.enums import CompetitionStatus
+    from competition.extensions import db
+    from competition.models import ExamAttempt, Question
+    from competition.services import competitions, exam_bank, exams
+
+    rng = random.Random(seed)
+    if organizer is None:
+        organizer = _own_people(attempts)
     now = datetime.now(UTC).replace(tzinfo=None)
     competition = competitions.create_competition(data=quiz_body(paper, datetime.now(UTC)), by=organizer)
     round_ = competition.rounds[0]
     exam_bank.import_bank_json(round_=round_, items=bank_items(questions), by=organizer)
     competitions.transition(competition=competition, to=CompetitionStatus.REGISTRATION_OPEN, by=organizer)
-    entry_ids = approve_everyone(competition, organizer)
+    entry_ids = approve_everyone(competition, organizer, entrants)
 
     bank = {q.id: q for q in db.session.scalars(select(Question).where(Question.round_id == round_.id))}
     drawable = exams._bank(round_)  # what start_attempt draws from

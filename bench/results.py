@@ -95,38 +95,14 @@ def _body(*, entries: int, rounds: int, criteria: int) -> dict:
     return body
 
 
-def build(
-    *,
-    entries: int = ENTRIES,
-    judges: int = JUDGES,
-    criteria: int = CRITERIA,
-    rounds: int = ROUNDS,
-    seed: int = 2026,
-) -> Contest:
-    """The scored contest in the current app context's database (committed); see the module's docstring."""
-    from sqlalchemy import func, insert, select
-    from werkzeug.security import generate_password_hash
+def _own_people(entries: int, digest: str):
+    """The organizer, 20 universities and ``entries`` staff of the contest's own (when none are given)."""
+    from sqlalchemy import insert
 
-    from competition.enums import CompetitionStatus, EntryStatus, PostCategory, Role, SheetStatus, StageScreen
+    from competition.enums import PostCategory, Role
     from competition.extensions import db
-    from competition.models import (
-        Department,
-        Entry,
-        RoleGrant,
-        ScoreSheet,
-        ScoreValue,
-        Staff,
-        StageReveal,
-        University,
-        User,
-    )
-    from competition.services import competitions, draw, live, panels, stage
-    from competition.services.accounts import INITIAL_PASSWORD_METHOD
-    from competition.services.panels import load_panel
+    from competition.models import Department, RoleGrant, Staff, University, User
 
-    rng = random.Random(seed)
-    password = secrets.token_urlsafe(12)
-    digest = generate_password_hash(password, method=INITIAL_PASSWORD_METHOD)  # cheap: the clients log in
     organizer = User(username="bench_organizer", display_name="基准测试组织者", password_hash=digest)
     organizer.roles = [RoleGrant(role=Role.ORGANIZER)]
     db.session.add(organizer)
@@ -151,13 +127,49 @@ def build(
             for k in range(entries)
         ],
     )
+    return organizer, universities
+
+
+def build(
+    *,
+    entries: int = ENTRIES,
+    judges: int = JUDGES,
+    criteria: int = CRITERIA,
+    rounds: int = ROUNDS,
+    seed: int = 2026,
+    organizer=None,
+    entrants: list[tuple[int, int]] | None = None,
+    judge_names: list[str] | None = None,
+) -> Contest:
+    """The scored contest in the current app context's database (committed); see the module's docstring.
+
+    Among people who exist already (``bench/generate.py``'s province) when given ``organizer`` (an account),
+    ``entrants`` ((staff id, university id) pairs) and ``judge_names`` (judge accounts); else its own."""
+    from sqlalchemy import func, insert, select
+    from werkzeug.security import generate_password_hash
+
+    from competition.enums import CompetitionStatus, EntryStatus, Role, SheetStatus, StageScreen
+    from competition.extensions import db
+    from competition.models import Entry, RoleGrant, ScoreSheet, ScoreValue, Staff, StageReveal, User
+    from competition.services import competitions, draw, live, panels, stage
+    from competition.services.accounts import INITIAL_PASSWORD_METHOD
+    from competition.services.panels import load_panel
+
+    rng = random.Random(seed)
+    password = secrets.token_urlsafe(12) if organizer is None else ""
+    digest = generate_password_hash(password, method=INITIAL_PASSWORD_METHOD)  # cheap: the clients log in
+    if organizer is not None:
+        universities = []
+    else:
+        organizer, universities = _own_people(entries, digest)
     competition = competitions.create_competition(
         data=_body(entries=entries, rounds=rounds, criteria=criteria), by=organizer
     )
     competitions.transition(competition=competition, to=CompetitionStatus.REGISTRATION_OPEN, by=organizer)
     group = competition.groups[0]
     now = datetime.now(UTC).replace(tzinfo=None)
-    members = db.session.execute(select(Staff.id, Staff.university_id).order_by(Staff.staff_no)).all()
+    everyone = select(Staff.id, Staff.university_id).order_by(Staff.staff_no)
+    members = entrants if entrants is not None else db.session.execute(everyone).all()
     db.session.execute(
         insert(Entry),
         [
@@ -177,8 +189,8 @@ def build(
     )
     competitions.transition(competition=competition, to=CompetitionStatus.REGISTRATION_CLOSED, by=organizer)
     draw.run_draw(competition=competition, by=organizer, seed=rng.randrange(2**31))
-    names = []
-    for i in range(judges):
+    names = list(judge_names or [])
+    for i in range(0 if judge_names is not None else judges):
         username = f"bench_judge_{i + 1:02d}"
         own = None if i < EXPERTS else universities[(i - EXPERTS) % len(universities)].id
         db.session.add(

@@ -1,4 +1,5 @@
-"""The benchmarks of DESIGN.md §5 on SQLite and PostgreSQL: ``make bench`` (or ``python bench/run.py``).
+"""The benchmarks of DESIGN.md §5 and issue 12 on SQLite and PostgreSQL: ``make bench`` (or ``python
+bench/run.py``), ending with one table of every measurement: engine, median, spread, bar, OK or OVER.
 
 For each engine: a throw-away database (a SQLite file in a temporary folder; on PostgreSQL a database
 ``bench_<pid>`` made with ``createdb`` and dropped at the end whatever happens, or skipped with a message when
@@ -8,23 +9,26 @@ bar:
 
     provincial coverage [sqlite]: median 41.2 ms (bar 300 ms) OK  (runs: 40.8, 41.2, ...)
 
-Each run starts with a fresh database session, as a request would. Then, for each engine,
-``bench/judging.py``: score-sheet submission under gunicorn beside a trivial endpoint, with 200 judges (in a
-throw-away database of its own, ``bench_judging_<pid>`` on PostgreSQL; its options take the prefix
-``--judging-``, e.g. ``--judging-workers 2``); and ``bench/results.py``: the leaderboard of a 500-entry group
-scored by 9 judges on 10 criteria, and (``bench/screen_poll.py``) the big screen's unchanged poll (304) under
-gunicorn beside the same trivial endpoint (a database of its own too; options with the prefix
-``--results-``); ``bench/item_analysis.py``: item analysis of 20,000 submitted attempts of 100-question papers
-(its own database; ``--items-``); and ``bench/exam_answers.py``: answer saving under gunicorn beside the
-trivial endpoint, 200 people of one university answering at once (its own database; ``--answers-``).
-Options: ``--quick`` (scale 0.1, 3 runs, shorter judging, results and answers phases, 2,000 attempts for the
-item analysis), ``--only NAME`` (the measurements whose name contains NAME: provincial, university, roster,
-judging, results, leaderboard, poll, exams, item, answer), ``--runs N``, ``--scale X``, ``--engine
-sqlite|postgresql``. PostgreSQL is reached as
-``PG_USER@PG_HOST:PG_PORT`` (default postgres@127.0.0.1:5432), like ``make test-pg``. Exit status 1 when a
-measurement failed (not when one is over its bar: the figures are for reading, and nothing in the test suite
-asserts a time). The first line gives the machine's load average: figures taken while other work runs are
-slower.
+Each run starts with a fresh database session, as a request would. On the same province: the roster import
+(50,000 rows, with its peak memory), the whole pages of ``bench/pages.py`` (dashboards, audit log,
+competitions list, entries Excel, report workbook, bulk accounts: through the test client, logged in as their
+user), and last, when ``bench/under_load.py`` exists, the pages' p99 under gunicorn while judges and sitters
+save (its options take the prefix ``--load-``). Then, for each engine, in databases of their own:
+``bench/judging.py``: score-sheet submission under gunicorn beside a trivial endpoint, with 200 judges (its
+options take the prefix ``--judging-``, e.g. ``--judging-workers 2``); ``bench/results.py``: the leaderboard
+of a 500-entry group scored by 9 judges on 10 criteria, and (``bench/screen_poll.py``) the big screen's
+unchanged poll (304) under gunicorn beside the same trivial endpoint (``--results-``);
+``bench/item_analysis.py``: item analysis of 20,000 submitted attempts of 100-question papers (``--items-``);
+and ``bench/exam_answers.py``: answer saving under gunicorn beside the trivial endpoint, 200 people of one
+university answering at once (``--answers-``).
+Options: ``--quick`` (scale 0.1, 3 runs, shorter judging, results, answers and load phases, 2,000 attempts for
+the item analysis), ``--only NAME`` (the measurements whose name contains NAME: provincial, university,
+roster, page, a page's words such as audit or accounts, load, judging, results, leaderboard, poll, exams,
+item, answer), ``--runs N``, ``--scale X``, ``--engine sqlite|postgresql``, ``--profile`` (where the time of
+each page over its bar goes). PostgreSQL is reached as ``PG_USER@PG_HOST:PG_PORT`` (default
+postgres@127.0.0.1:5432), like ``make test-pg``. Exit status 1 when a measurement failed (not when one is over
+its bar: the figures are for reading, and nothing in the test suite asserts a time). The first line and the
+table give the machine's load average: figures taken while other work runs are slower.
 """
 
 from __future__ import annotations
@@ -35,7 +39,6 @@ import logging
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,6 +52,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+import collect  # noqa: E402  (the other benchmarks' figures, as rows of the table)
+import table  # noqa: E402  (the final table)
+from table import Row  # noqa: E402
 
 YEAR = 2026
 ROSTER_ROWS = 50_000
@@ -115,26 +122,30 @@ MEASUREMENTS = (
 )
 ROSTER = "roster import 50,000 rows"
 ROSTER_BAR_MS, ROSTER_MEMORY_BAR_MB = 15_000, 500
-JUDGING = "judging: sheet submission under gunicorn"
-RESULTS_BOARD = "results: leaderboard of a 500-entry group"
-RESULTS_POLL = "results: unchanged big-screen poll (304) under gunicorn"
-EXAM_ITEMS = "exams: item analysis of 20,000 attempts"
-EXAM_ANSWERS = "exams: answer saving under gunicorn"
-# Measurements that build a database of their own.
-OWN_DATABASE = (JUDGING, RESULTS_BOARD, RESULTS_POLL, EXAM_ITEMS, EXAM_ANSWERS)
+OWN_DATABASE = collect.OWN_DATABASE
+# The words of bench/pages.py's pages (their names hold figures of the province) that ``--only`` matches.
+PAGE_WORDS = (
+    "page",
+    "provincial dashboard",
+    "dashboard of",
+    "audit log",
+    "competitions list",
+    "entries excel",
+    "provincial report workbook",
+    "bulk accounts",
+)
 
 
 def _figure(ms: float) -> str:
     return f"{ms:,.0f}" if ms >= 100 else f"{ms:.1f}"
 
 
-def _report(name: str, engine: str, times_ms: list[float], bar_ms: float, note: str = "") -> bool:
-    median = statistics.median(times_ms)
-    verdict = "OK" if median <= bar_ms else "OVER"
+def _report(name: str, engine: str, times_ms: list[float], bar_ms: float, note: str = "") -> Row:
+    row = table.timed(name, engine, times_ms, bar_ms)
     runs = ", ".join(_figure(t) for t in times_ms)
-    figures = f"median {_figure(median)} ms (bar {bar_ms:,.0f} ms) {verdict}"
+    figures = f"median {row.median} (bar {bar_ms:,.0f} ms) {row.verdict}"
     print(f"{name} [{engine}]: {figures}  (runs: {runs}){note}", flush=True)
-    return verdict == "OK"
+    return row
 
 
 def _time(function: Callable[[], object], runs: int, warmup: int = 1) -> list[float]:
@@ -150,7 +161,7 @@ def _time(function: Callable[[], object], runs: int, warmup: int = 1) -> list[fl
     return times
 
 
-def _roster(engine: str, runs: int, rows: int) -> tuple[bool, bool]:
+def _roster(engine: str, runs: int, rows: int) -> list[Row]:
     """The roster import of ``rows`` rows into a university of its own, beside the province."""
     import roster_import
 
@@ -158,17 +169,17 @@ def _roster(engine: str, runs: int, rows: int) -> tuple[bool, bool]:
     university = roster_import.bench_university()
     roster_import.import_once(university, data, rows)  # warm-up
     times = [roster_import.import_once(university, data, rows)[0] * 1000 for _ in range(runs)]
-    ok = _report(ROSTER, engine, times, ROSTER_BAR_MS)
+    timed = _report(ROSTER, engine, times, ROSTER_BAR_MS)
     # tracemalloc slows Python several times over: the peak comes from a run of its own, not timed.
     peak = roster_import.import_once(university, data, rows, traced=True)[1]
-    fits = peak <= ROSTER_MEMORY_BAR_MB
+    memory = table.memory(f"{ROSTER}, peak memory", engine, peak, ROSTER_MEMORY_BAR_MB)
     print(
         f"{ROSTER}, peak memory [{engine}]: {peak:,.0f} MB (bar {ROSTER_MEMORY_BAR_MB} MB) "
-        f"{'OK' if fits else 'OVER'}  (tracemalloc, one separate run)",
+        f"{memory.verdict}  (tracemalloc, one separate run)",
         flush=True,
     )
     _fresh_session()
-    return ok, fits
+    return [timed, memory]
 
 
 @contextmanager
@@ -212,7 +223,8 @@ def _postgresql() -> Iterator[tuple[str, str] | None]:
             print(f"Could not drop the database {name}: {dropped.stderr.strip()}", file=sys.stderr)
 
 
-def _bench_engine(engine: str, url: str, folder: str, args, selected: list[str]) -> dict[str, int]:
+def _bench_engine(engine: str, url: str, folder: str, args, selected: list[str]) -> list[Row]:
+    from flask import current_app
     from flask_migrate import upgrade
     from generate import generate
     from sqlalchemy import func, select
@@ -221,7 +233,7 @@ def _bench_engine(engine: str, url: str, folder: str, args, selected: list[str])
     from competition.extensions import db
     from competition.models import Staff
 
-    tally = {"failed": 0, "over": 0, "unavailable": 0}
+    rows: list[Row] = []
     app = create_app(
         {
             "INSTANCE_PATH": folder,
@@ -238,10 +250,12 @@ def _bench_engine(engine: str, url: str, folder: str, args, selected: list[str])
                 logging.disable(logging.NOTSET)
             counts = generate(seed=args.seed, year=YEAR, scale=args.scale)
             print(
-                f"generate province [{engine}]: {counts['seconds']:.1f} s "
-                f"({counts['universities']} universities, {counts['staff']:,} staff, "
+                f"generate province [{engine}]: {counts['seconds']:.1f} s (plan {counts['plan_seconds']:.1f} "
+                f"s, write {counts['write_seconds']:.1f} s, the contests {counts['contests_seconds']:.1f} s; "
+                f"{counts['universities']} universities, {counts['staff']:,} staff, "
                 f"{counts['competitions']} competitions, {counts['entries']:,} entries, "
-                f"{counts['offline_participations']:,} offline participations)",
+                f"{counts['offline_participations']:,} offline participations, {counts['accounts']:,} "
+                f"accounts, {counts['audit_rows']:,} audit rows, the 500-entry group and the quiz)",
                 flush=True,
             )
             largest = db.session.execute(
@@ -259,95 +273,31 @@ def _bench_engine(engine: str, url: str, folder: str, args, selected: list[str])
                     function = measurement.prepare(context)
                 except Unavailable as missing:
                     print(f"{measurement.name} [{engine}]: not yet available ({missing})", flush=True)
-                    tally["unavailable"] += 1
                     continue
                 try:
                     times = _time(function, args.runs)
                 except Exception:
                     print(f"{measurement.name} [{engine}]: FAILED", flush=True)
                     traceback.print_exc()
-                    tally["failed"] += 1
+                    rows.append(table.failed(measurement.name, engine))
                     db.session.rollback()
                     continue
                 note = f"  [{largest[1]:,} staff]" if measurement.name == "university coverage" else ""
-                if not _report(measurement.name, engine, times, measurement.bar_ms, note):
-                    tally["over"] += 1
+                rows.append(_report(measurement.name, engine, times, measurement.bar_ms, note))
             if ROSTER in selected:
                 try:
-                    results = _roster(engine, args.roster_runs, args.roster_rows)
-                    tally["over"] += results.count(False)
+                    rows += _roster(engine, args.roster_runs, args.roster_rows)
                 except Exception:
                     print(f"{ROSTER} [{engine}]: FAILED", flush=True)
                     traceback.print_exc()
-                    tally["failed"] += 1
+                    rows.append(table.failed(ROSTER, engine))
+            _fresh_session()
+            if args.pages is not None:
+                rows += collect.page_rows(current_app._get_current_object(), counts, engine, args, YEAR)
         finally:
             db.session.remove()
-            db.engine.dispose()  # so that the throw-away database can be dropped
-    return tally
-
-
-def _judging(engine: str, args) -> dict[str, int]:
-    """``bench/judging.py`` for one engine: its own database, gunicorn, 200 judges (see its docstring)."""
-    import judging
-
-    options = {k.removeprefix("judging_"): v for k, v in vars(args).items() if k.startswith("judging_")}
-    try:
-        result = judging.bench_engine(engine, argparse.Namespace(seed=args.seed, **options))
-    except Exception:
-        print(f"{JUDGING} [{engine}]: FAILED", flush=True)
-        traceback.print_exc()
-        return {"failed": 1, "over": 0, "unavailable": 0}
-    over = 0 if result is None else [result.ratio_ok, result.latency_ok].count(False)
-    return {"failed": 0, "over": over, "unavailable": 0}
-
-
-def _results(engine: str, args, selected: list[str]) -> dict[str, int]:
-    """``bench/results.py`` for one engine: its own database, the leaderboard, the poll under gunicorn."""
-    import results
-
-    options = {k.removeprefix("results_"): v for k, v in vars(args).items() if k.startswith("results_")}
-    board, poll = RESULTS_BOARD in selected, RESULTS_POLL in selected
-    namespace = argparse.Namespace(seed=args.seed, runs=args.runs, board=board, poll=poll, **options)
-    try:
-        outcome = results.bench_engine(engine, namespace)
-    except Exception:
-        print(f"results [{engine}]: FAILED", flush=True)
-        traceback.print_exc()
-        return {"failed": 1, "over": 0, "unavailable": 0}
-    over = 0
-    if outcome is not None:
-        measured_board, measured_poll = outcome
-        over = [m.ok for m in (measured_board, measured_poll) if m is not None].count(False)
-    return {"failed": 0, "over": over, "unavailable": 0}
-
-
-def _exams(engine: str, args, selected: list[str]) -> dict[str, int]:
-    """``bench/item_analysis.py`` and ``bench/exam_answers.py`` for one engine, each in its own database."""
-    import exam_answers
-    import item_analysis
-
-    tally = {"failed": 0, "over": 0, "unavailable": 0}
-    for name, module, prefix in (
-        (EXAM_ITEMS, item_analysis, "items_"),
-        (EXAM_ANSWERS, exam_answers, "answers_"),
-    ):
-        if name not in selected:
-            continue
-        options = {k.removeprefix(prefix): v for k, v in vars(args).items() if k.startswith(prefix)}
-        try:
-            result = module.bench_engine(
-                engine, argparse.Namespace(seed=args.seed, runs=args.runs, **options)
-            )
-        except Exception:
-            print(f"{name} [{engine}]: FAILED", flush=True)
-            traceback.print_exc()
-            tally["failed"] += 1
-            continue
-        if result is not None and module is item_analysis:
-            tally["over"] += 0 if result.ok else 1
-        elif result is not None:
-            tally["over"] += [result.ratio_ok, result.latency_ok].count(False)
-    return tally
+            db.engine.dispose()  # so that the throw-away database can be dropped (and gunicorn serve it)
+    return rows
 
 
 def _machine() -> str:
@@ -374,10 +324,12 @@ def main() -> int:
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), help="one engine only")
     parser.add_argument("--roster-runs", type=int, help="timed roster imports (default 3, quick 1)")
     parser.add_argument("--roster-rows", type=int, default=ROSTER_ROWS)
+    parser.add_argument("--profile", action="store_true", help="where the time of the pages over goes")
     judging.add_arguments(parser, prefix="judging-")
     results.add_arguments(parser, prefix="results-")
     item_analysis.add_arguments(parser, prefix="items-")
     exam_answers.add_arguments(parser, prefix="answers-")
+    collect.add_load_arguments(parser)
     args = parser.parse_args()
     if args.quick:  # shorter phases, unless asked otherwise
         for name, quick in (("duration", 4.0), ("warmup", 2.0), ("repeats", 1)):
@@ -389,17 +341,14 @@ def main() -> int:
     args.scale = args.scale or (0.1 if args.quick else 1.0)
     args.runs = args.runs or (3 if args.quick else 7)
     args.roster_runs = args.roster_runs or (1 if args.quick else 3)
-    names = [m.name for m in MEASUREMENTS] + [
-        ROSTER,
-        JUDGING,
-        RESULTS_BOARD,
-        RESULTS_POLL,
-        EXAM_ITEMS,
-        EXAM_ANSWERS,
-    ]
-    selected = [n for n in names if not args.only or args.only.lower() in n]
-    if not selected:
-        parser.error(f"--only {args.only}: no such measurement (there are: {', '.join(names)})")
+    names = [m.name for m in MEASUREMENTS] + [ROSTER, collect.UNDER_LOAD, *collect.OWN_DATABASE]
+    only = (args.only or "").lower()
+    selected = [n for n in names if only in n]
+    # The pages: all of them (None: none), or those whose name holds the word.
+    args.pages = "" if only in "page: whole pages" else (only if any(only in w for w in PAGE_WORDS) else None)
+    if not selected and args.pages is None:
+        known = ", ".join(names + list(PAGE_WORDS))
+        parser.error(f"--only {args.only}: no such measurement (there are: {known})")
     signal.signal(signal.SIGTERM, _terminate)
 
     print(
@@ -408,36 +357,36 @@ def main() -> int:
         flush=True,
     )
     engines = [("sqlite", _sqlite), ("postgresql", _postgresql)]
-    total = {"failed": 0, "over": 0, "unavailable": 0}
+    rows: list[Row] = []
     for engine, database in engines:
         if args.engine and engine != args.engine:
             continue
-        if any(name not in OWN_DATABASE for name in selected):
+        if args.pages is not None or any(name not in OWN_DATABASE for name in selected):
             with database() as target:
                 if target is not None:
                     url, folder = target
                     try:
-                        tally = _bench_engine(engine, url, folder, args, selected)
+                        rows += _bench_engine(engine, url, folder, args, selected)
                     except Exception:
                         print(f"{engine}: FAILED before the measurements", flush=True)
                         traceback.print_exc()
-                        tally = {"failed": 1}
-                    for key, value in tally.items():
-                        total[key] += value
-        if JUDGING in selected:
-            for key, value in _judging(engine, args).items():
-                total[key] += value
-        if RESULTS_BOARD in selected or RESULTS_POLL in selected:
-            for key, value in _results(engine, args, selected).items():
-                total[key] += value
-        if EXAM_ITEMS in selected or EXAM_ANSWERS in selected:
-            for key, value in _exams(engine, args, selected).items():
-                total[key] += value
-    parts = [f"{total[k]} {label}" for k, label in (("over", "over their bar"), ("failed", "failed"))]
-    if total["unavailable"]:
-        parts.append(f"{total['unavailable']} not yet available")
-    print("Summary: " + ", ".join(parts) + f"; {_machine()}.")
-    return 1 if total["failed"] else 0
+                        rows.append(table.failed("province", engine))
+                    if collect.UNDER_LOAD in selected:
+                        rows += collect.under_load_rows(engine, url, args, YEAR)
+        if collect.JUDGING in selected:
+            rows += collect.judging_rows(engine, args)
+        if collect.RESULTS_BOARD in selected or collect.RESULTS_POLL in selected:
+            rows += collect.results_rows(engine, args, selected)
+        if collect.EXAM_ITEMS in selected or collect.EXAM_ANSWERS in selected:
+            rows += collect.exams(engine, args, selected)
+    over, failures = sum(r.ok is False for r in rows), sum(r.failed for r in rows)
+    table.print_table(
+        rows,
+        f"Every measurement (scale {args.scale:g}, seed {args.seed}, {args.runs} runs after a warm-up; "
+        f"{_machine()} at the end):",
+    )
+    print(f"Summary: {over} over their bar, {failures} failed; {_machine()}.")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

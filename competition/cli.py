@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from .enums import Role
 from .errors import ServiceError
 from .extensions import db
-from .models import University
+from .models import University, User
 from .services.accounts import RoleSpec, create_user
 
 
@@ -66,13 +67,24 @@ def create_user_command(username, password, role, university, staff_no, display_
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds universities.")
 @click.option("--seed", default=2026, show_default=True, type=int)
 @click.option(
+    "--size",
+    type=click.Choice(["small", "province"]),
+    default="small",
+    show_default=True,
+    help="small: six universities to click through; province: the benchmarks' province of bench/generate.py "
+    "(60 universities, 150,000 staff, 200,000 entries, a year of audit log; a few minutes).",
+)
+@click.option(
+    "--scale", default=1.0, show_default=True, type=float, help="The province's size (--size province)."
+)
+@click.option(
     "--url",
     default=None,
     help="Where the server runs, for the printed links (default: from FLASK_RUN_HOST and FLASK_RUN_PORT, "
     "else http://127.0.0.1:5000).",
 )
-def demo_command(if_empty: bool, seed: int, url: str | None) -> None:
-    """Load a realistic province in miniature and print the demo log-ins."""
+def demo_command(if_empty: bool, seed: int, size: str, scale: float, url: str | None) -> None:
+    """Load a realistic province in miniature (or at full size) and print the demo log-ins."""
     from .demo import LOGINS_FILE, load_demo
     from .demo.loader import server_url, with_url
 
@@ -90,11 +102,61 @@ def demo_command(if_empty: bool, seed: int, url: str | None) -> None:
                 click.echo("The database already holds data; demo data was not loaded.")
             return
         _fail("The database already holds universities: the demo loads only into an empty database.")
-    text = load_demo(seed=seed, url=url)
+    text = load_demo(seed=seed, url=url) if size == "small" else _load_province(seed, scale, url)
     db.session.commit()
     logins_path.write_text(text, encoding="utf-8")
     logins_path.chmod(0o600)
     click.echo(text)
+
+
+def _load_province(seed: int, scale: float, url: str) -> str:
+    """The benchmarks' province (``bench/generate.py`` of the source tree beside the app: one generator for
+    both), of this year; its log-ins, which share one random password."""
+    from .clock import local_today
+    from .demo.loader import _logins_text
+    from .demo.people import Login
+    from .services import audit
+
+    bench = Path(current_app.root_path).parent / "bench"
+    if not (bench / "generate.py").is_file():
+        _fail(
+            f"--size province needs the benchmarks' generator {bench / 'generate.py'} (from the repository)."
+        )
+    if str(bench) not in sys.path:
+        sys.path.insert(0, str(bench))
+    from generate import generate
+
+    click.echo("Generating the province (at scale 1 this takes a few minutes)...")
+    counts = generate(seed=seed, year=local_today().year, scale=scale)
+    logins = counts["logins"]
+    rows = []
+    for key, role in (
+        ("organizer", "organizer"),
+        ("largest_university_admin", "university_admin"),
+        ("judge", "judge"),
+        ("expert", "judge"),
+        ("staff", "staff"),
+    ):
+        user = db.session.scalar(select(User).where(User.username == logins[key])) if logins[key] else None
+        if user is not None:
+            own = next((g.university for g in user.roles if g.university), None)
+            where = f"{own.name} {own.code}" if own else "-"
+            rows.append(Login(user.username, logins["password"], role, where, user.display_name))
+    size = {"universities": counts["universities"], "staff": counts["staff"], "size": "province"}
+    audit.record("demo.load", by=None, object_type="system", seed=seed, **size)
+    notes = [
+        f"全省规模 / Province size: {counts['entries']:,} entries, {counts['accounts']:,} accounts (each "
+        f"with the password above), {counts['audit_rows']:,} audit rows; the staff of "
+        f"{counts['without_staff_accounts']} have no accounts yet (its staff page creates them in bulk). "
+        f"Generated in {counts['seconds']:.0f} s."
+    ]
+    return _logins_text(
+        rows,
+        universities=counts["universities"],
+        staff=counts["staff"],
+        notes=notes,
+        url=url,
+    )
 
 
 @click.command("backup")
