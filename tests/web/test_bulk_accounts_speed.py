@@ -180,7 +180,7 @@ def test_a_second_batch_at_the_same_moment_is_refused_and_writes_nothing(client,
     monkeypatch.setattr(account_batches, "_taken", lambda university, window: set())
     response = step(client, token, size=3)
     assert response.status_code == 409
-    assert "Another batch is creating these accounts" in response.get_data(as_text=True)
+    assert "另一批次正在创建这些账号" in response.get_data(as_text=True)
     assert len(staff_accounts()) == 2
     assert db.session.scalar(select(func.count()).where(AuditLog.action == "user.bulk_create_staff")) == 1
 
