@@ -539,12 +539,13 @@ def test_export_holds_the_lines_in_words_and_the_raw_record(client, approvals):
 
 
 def test_export_is_capped_with_a_note(client, approvals, monkeypatch):
-    monkeypatch.setattr(audit_export, "EXPORT_CAP", 3)
-    monkeypatch.setattr(audit_export, "_BATCH", 2)
     login_as(client, "org")
     total = len(sentences(log(client, per_page=100)))
+    monkeypatch.setattr(audit_export, "EXPORT_CAP", 3)
+    monkeypatch.setattr(audit_export, "_BATCH", 2)
+    monkeypatch.setattr(audit_log, "NEWEST", 3)
     page = log(client)
-    assert "导出的 Excel 只包含其中最新的 3 条" in page
+    assert "页面和导出的 Excel 只包含其中最新的 3 条" in page
     book = pd.ExcelFile(io.BytesIO(client.get("/admin/audit.xlsx").data), engine="calamine")
     frame = pd.read_excel(book, sheet_name="操作日志")
     newest = db.session.scalars(audit.audit_query(user=user("org")).limit(3)).all()
