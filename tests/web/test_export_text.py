@@ -91,4 +91,5 @@ def test_the_province_report_writes_a_link_as_text(client, world, make):
     add_offline(staff_no("00125"), event=LINK)
     login_as(client, "org")
     data = client.get(f"/coverage/report.xlsx?year={YEAR}").data
+    assert data[:2] == b"PK"  # a workbook, not an error page
     as_text(data, LINK, "活动")
