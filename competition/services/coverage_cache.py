@@ -219,6 +219,8 @@ def by_university(
         found = compute(None if len(ids) > FEW else ids)
         return {u: found.get(u, {}) for u in ids}
 
+    if not university_ids:
+        return {}
     tokens = _versions(university_ids)
     if tokens is None:
         return computed(university_ids)

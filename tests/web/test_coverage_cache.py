@@ -8,6 +8,8 @@ from before the change. Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQ
 from __future__ import annotations
 
 import io
+import random
+import threading
 from datetime import datetime
 
 import pandas as pd
@@ -262,3 +264,31 @@ def test_departments_of_one_name_read_afresh(world, contest, grouped):
     department.name = "信息学院"
     after = check_change(world, before)
     assert "信息学院" in [d["name"] for d in after["zju"]["departments"]]
+
+
+def test_concurrent_bumps_never_deadlock(app, world, postgresql):
+    """Writers of one university, of several and of everything at once, each in its own transaction."""
+    universities = [world["zju"].id, world["hzu"].id]
+    failures = []
+
+    def writer(seed: int) -> None:
+        rng = random.Random(seed)
+        with app.app_context():
+            for _ in range(40):
+                scopes = set(rng.sample(universities, rng.randint(1, 2)))
+                if rng.random() < 0.3:
+                    scopes.add(coverage_cache.ALL)
+                try:
+                    coverage_cache._upsert(db.session.connection(), scopes)
+                    db.session.commit()
+                except Exception as error:  # noqa: BLE001 (collected, asserted below)
+                    failures.append(repr(error))
+                    db.session.rollback()
+            db.session.remove()
+
+    threads = [threading.Thread(target=writer, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
